@@ -1,0 +1,86 @@
+package org.tarpo4j.layers;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.Graph;
+
+/**
+ * Causal multi-head attention with grouped key/value heads (GQA), rotary positions and a KV cache, as in
+ * Llama/Qwen2. Projections in HF layout ({@code q_proj, k_proj, v_proj, o_proj}); Qwen2 has biases on q/k/v only.
+ *
+ * <p>GQA without copying keys: the {@code rep = heads / kvHeads} query heads that share a KV head are stacked along
+ * the time axis ({@code [B, Hkv, rep·T, D]}), so one rank-4 product per layer serves all of them (query head
+ * {@code j·rep + r} uses KV head j, as HF's {@code repeat_kv}).
+ */
+public final class GroupedQueryAttention {
+    private final Graph graph;
+    private final int heads, kvHeads, headDim;
+    private final Linear q, k, v, o;
+
+    /** The cache a layer reads ({@code [B, Hkv, P, D]}, P may be 0) and the names its extended cache gets. */
+    public record Cache(SDVariable pastKey, SDVariable pastValue, String presentKeyName, String presentValueName) {}
+
+    public record Output(SDVariable hidden, SDVariable presentKey, SDVariable presentValue) {}
+
+    /** @param name the module path, e.g. {@code model.layers.0.self_attn} */
+    public GroupedQueryAttention(Graph graph, String name, long hidden, int heads, int kvHeads, int headDim,
+                                 boolean qkvBias, LoraConfig lora) {
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("attention heads (" + heads + ") must be a multiple of key/value heads (" + kvHeads + ")");
+        }
+        this.graph = graph;
+        this.heads = heads;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+        this.q = new Linear(graph, name + ".q_proj", hidden, (long) heads * headDim, qkvBias, SwiGluMlp.loraFor(lora, "q_proj"));
+        this.k = new Linear(graph, name + ".k_proj", hidden, (long) kvHeads * headDim, qkvBias, SwiGluMlp.loraFor(lora, "k_proj"));
+        this.v = new Linear(graph, name + ".v_proj", hidden, (long) kvHeads * headDim, qkvBias, SwiGluMlp.loraFor(lora, "v_proj"));
+        this.o = new Linear(graph, name + ".o_proj", (long) heads * headDim, hidden, false, SwiGluMlp.loraFor(lora, "o_proj"));
+    }
+
+    /**
+     * @param x         {@code [B·T, hidden]}, rows in (batch, time) order
+     * @param batchTime {@code [2]} LONG: B and T
+     * @param rope      the rotary tables of the T new positions
+     * @param maskBias  {@code [B, 1, T, S]} additive bias from {@link AttentionMask}, S = P + T
+     * @return the layer output {@code [B·T, hidden]} and the cache extended by the T new positions
+     */
+    public Output forward(SDVariable x, SDVariable batchTime, RotaryEmbedding rotary, RotaryEmbedding.Tables rope,
+                          SDVariable maskBias, Cache cache) {
+        SameDiff sd = graph.sd();
+        int rep = heads / kvHeads;
+        SDVariable qh = splitHeads(q.forward(x), batchTime, heads);       // [B, H, T, D]
+        SDVariable kh = splitHeads(k.forward(x), batchTime, kvHeads);     // [B, Hkv, T, D]
+        SDVariable vh = splitHeads(v.forward(x), batchTime, kvHeads);
+        qh = rotary.apply(qh, rope).mul(1.0 / Math.sqrt(headDim));
+        kh = rotary.apply(kh, rope);
+        SDVariable keys = sd.concat(cache.presentKeyName(), 2, cache.pastKey(), kh);       // [B, Hkv, S, D]
+        SDVariable values = sd.concat(cache.presentValueName(), 2, cache.pastValue(), vh);
+
+        SDVariable qShape = sd.shape(qh).castTo(DataType.LONG);                             // [B, H, T, D]
+        SDVariable grouped = qh.reshape(qShape.mul(longs(1, 0, rep, 1)).add(longs(0, kvHeads, 0, 0))); // [B, Hkv, rep·T, D]
+        SDVariable scores = sd.mmul(grouped, keys, false, true, false);                     // [B, Hkv, rep·T, S]
+        SDVariable bias = rep == 1 ? maskBias : sd.tile(maskBias, 1, 1, rep, 1);           // [B, 1, rep·T, S]
+        SDVariable attn = sd.nn.softmax(scores.add(bias), 3);
+        SDVariable mixed = sd.mmul(attn, values).reshape(qShape);                          // [B, H, T, D]
+        SDVariable merged = mixed.permute(0, 2, 1, 3).reshape(-1, (long) heads * headDim); // [B·T, H·D]
+        return new Output(o.forward(merged), keys, values);
+    }
+
+    /** {@code [B·T, n·D] -> [B, n, T, D]}. */
+    private SDVariable splitHeads(SDVariable x, SDVariable batchTime, int n) {
+        SameDiff sd = graph.sd();
+        SDVariable shape = sd.concat(0, batchTime, longs(n, headDim));
+        return x.reshape(shape).permute(0, 2, 1, 3);
+    }
+
+    private SDVariable longs(long... values) {
+        return graph.sd().constant(Nd4j.createFromArray(values));
+    }
+
+    public int heads() { return heads; }
+    public int kvHeads() { return kvHeads; }
+    public int headDim() { return headDim; }
+}

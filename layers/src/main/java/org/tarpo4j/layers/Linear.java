@@ -1,0 +1,53 @@
+package org.tarpo4j.layers;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.tarpo4j.layers.core.Graph;
+import org.tarpo4j.layers.core.Init;
+
+/**
+ * A dense projection {@code y = x Wᵀ + b} with the weight in Hugging Face layout {@code [out, in]}, so checkpoint
+ * tensors are used without transposing; optionally with a LoRA adapter ({@code name.lora_A.weight},
+ * {@code name.lora_B.weight}).
+ */
+public final class Linear {
+    public static final double INIT_STD = 0.02; // HF initializer_range
+
+    private final Graph graph;
+    private final SDVariable weight;
+    private final SDVariable bias;     // null when the layer has none
+    private final SDVariable loraA;    // null without LoRA
+    private final SDVariable loraB;
+    private final double loraScale;
+
+    /**
+     * @param name the module path, e.g. {@code model.layers.0.self_attn.q_proj}
+     * @param lora the adapter to add, or null
+     */
+    public Linear(Graph graph, String name, long in, long out, boolean bias, LoraConfig lora) {
+        this.graph = graph;
+        this.weight = graph.parameter(name + ".weight", Init.normal(INIT_STD), out, in);
+        this.bias = bias ? graph.parameter(name + ".bias", Init.zeros(), out) : null;
+        if (lora != null) {
+            loraA = graph.parameter(name + ".lora_A.weight", Init.uniform(1.0 / Math.sqrt(in)), lora.rank(), in);
+            loraB = graph.parameter(name + ".lora_B.weight", Init.zeros(), out, lora.rank());
+            loraScale = lora.scale();
+        } else {
+            loraA = loraB = null;
+            loraScale = 0;
+        }
+    }
+
+    /** {@code x [N, in] -> [N, out]}. */
+    public SDVariable forward(SDVariable x) {
+        var sd = graph.sd();
+        SDVariable y = sd.mmul(x, weight, false, true, false);
+        if (bias != null) y = y.add(bias);
+        if (loraA != null) {
+            SDVariable low = sd.mmul(x, loraA, false, true, false);            // [N, r]
+            y = y.add(sd.mmul(low, loraB, false, true, false).mul(loraScale)); // [N, out]
+        }
+        return y;
+    }
+
+    public SDVariable weight() { return weight; }
+}

@@ -1,0 +1,27 @@
+package org.tarpo4j.layers;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.tarpo4j.layers.core.Graph;
+
+/** The gated MLP of Llama/Qwen2: {@code down(silu(gate(x)) · up(x))}, without biases. */
+public final class SwiGluMlp {
+    private final Graph graph;
+    private final Linear gate, up, down;
+
+    /** @param name the module path, e.g. {@code model.layers.0.mlp} */
+    public SwiGluMlp(Graph graph, String name, long hidden, long intermediate, LoraConfig lora) {
+        this.graph = graph;
+        this.gate = new Linear(graph, name + ".gate_proj", hidden, intermediate, false, loraFor(lora, "gate_proj"));
+        this.up = new Linear(graph, name + ".up_proj", hidden, intermediate, false, loraFor(lora, "up_proj"));
+        this.down = new Linear(graph, name + ".down_proj", intermediate, hidden, false, loraFor(lora, "down_proj"));
+    }
+
+    /** {@code x [N, hidden] -> [N, hidden]}. */
+    public SDVariable forward(SDVariable x) {
+        return down.forward(graph.sd().nn.swish(gate.forward(x)).mul(up.forward(x)));
+    }
+
+    static LoraConfig loraFor(LoraConfig lora, String projection) {
+        return lora != null && lora.appliesTo(projection) ? lora : null;
+    }
+}

@@ -1,0 +1,65 @@
+package org.tarpo4j.layers;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.Graph;
+import org.tarpo4j.layers.core.Init;
+import org.tarpo4j.layers.core.ScatterGradient;
+
+/**
+ * The input embedding table {@code [vocab, dim]}, differentiable although SameDiff M2.1's gather backward is broken
+ * (it fails, is silently wrong with 2-D ids, and two differentiated gathers in one graph cannot coexist).
+ *
+ * <p>How: rows are gathered from a constant that shares the table's buffer, so SameDiff never differentiates the
+ * gather, and a zero scalar "gradient anchor" variable is added to them, so SameDiff does compute the gradient of
+ * the gathered rows. {@link org.tarpo4j.layers.core.Gradients} then scatter-adds that gradient into the table's
+ * (a {@link ScatterGradient} rule): the exact gradient of a lookup at the cost of a scatter, where the usual
+ * workaround, a one-hot matmul, costs a {@code [N, vocab] × [vocab, dim]} product. The table must be updated in
+ * place (as the optimisers here do) for the constant view to stay current.
+ */
+public final class TokenEmbedding {
+    private final Graph graph;
+    private final String name;
+    private final SDVariable weight;
+    private final SDVariable table;   // constant view of weight's buffer: gathers from it are never differentiated
+    private final SDVariable anchor;  // scalar 0 on a gradient path, so the rows' gradient exists
+    private int lookups;
+
+    /** @param name the module path, e.g. {@code model.embed_tokens}; the table is {@code name.weight} */
+    public TokenEmbedding(Graph graph, String name, long vocab, long dim) {
+        this.graph = graph;
+        this.name = name;
+        this.weight = graph.parameter(name + ".weight", Init.normal(Linear.INIT_STD), vocab, dim);
+        this.table = graph.sd().constant(name + ".weight_view", weight.getArr());
+        this.anchor = graph.sd().var(name + ".gradient_anchor", Nd4j.scalar(graph.dtype(), 0.0));
+    }
+
+    public SDVariable weight() { return weight; }
+
+    /** Any-shaped integer ids -> {@code [numel(ids), dim]}, rows in row-major order of the ids. */
+    public SDVariable lookup(SDVariable ids) {
+        var sd = graph.sd();
+        String tag = name + ".lookup" + (lookups++ == 0 ? "" : "_" + lookups);
+        SDVariable flatIds = sd.reshape(tag + ".ids", ids, -1);
+        SDVariable rows = sd.gather(table, flatIds, 0).add(tag + ".rows", anchor);
+        graph.addScatterGradient(new ScatterGradient(rows.name(), flatIds.name(), weight.name()));
+        return rows;
+    }
+
+    /**
+     * Weighted sums of rows, {@code out[n] = Σ_j weights[n, j] · E[ids[n, j]]}.
+     *
+     * @param ids     {@code [N, K]} integers
+     * @param weights {@code [N, K]}, used as given (this op passes no gradient into them)
+     * @return {@code [N, dim]}
+     */
+    public SDVariable weightedSum(SDVariable ids, SDVariable weights) {
+        var sd = graph.sd();
+        SDVariable rows = lookup(ids);                                                        // [N·K, d]
+        SDVariable shape = sd.concat(0, sd.shape(ids).castTo(DataType.LONG),
+                sd.constant(Nd4j.createFromArray(weight.getShape()[1])));
+        SDVariable perSlot = rows.reshape(shape);                                             // [N, K, d]
+        return perSlot.mul(sd.expandDims(graph.stopGradient(weights), 2)).sum(1);             // [N, d]
+    }
+}

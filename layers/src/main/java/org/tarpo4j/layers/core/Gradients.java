@@ -1,0 +1,82 @@
+package org.tarpo4j.layers.core;
+
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Gradients of a graph's loss variable, including the ones SameDiff cannot derive ({@link ScatterGradient}).
+ * Every gradient is a fresh array owned by the caller.
+ */
+public final class Gradients {
+    private Gradients() {}
+
+    /** Outputs requested alongside the gradients, and the gradient of every requested parameter (same shape). */
+    public record Result(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {}
+
+    /**
+     * One forward and backward pass.
+     *
+     * @param loss         the scalar to differentiate; a graph keeps one loss (SameDiff builds its backward once)
+     * @param placeholders every placeholder the loss and the outputs need
+     * @param outputs      variables to return alongside (e.g. per-token log-probs for metrics); may be empty
+     * @param parameters   trainable variables whose gradients are wanted (frozen ones are simply not listed)
+     */
+    public static Result compute(Graph graph, String loss, Map<String, INDArray> placeholders, Collection<String> outputs,
+                                 Collection<String> parameters) {
+        SameDiff sd = graph.sd();
+        if (!List.of(loss).equals(sd.getLossVariables())) sd.setLossVariables(loss);
+        List<ScatterGradient> rules = graph.scatterGradients().stream()
+                .filter(r -> parameters.contains(r.table())).toList();
+        Set<String> gradVars = new LinkedHashSet<>();
+        for (String p : parameters) {
+            // a table reached only through a stop-gradient gather has no SameDiff gradient at all
+            if (sd.getVariable(p).getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE && hasGradientPath(sd, p)) {
+                gradVars.add(p);
+            }
+        }
+        Set<String> outVars = new LinkedHashSet<>(outputs);
+        for (ScatterGradient r : rules) {
+            gradVars.add(r.rows());
+            outVars.add(r.indices());
+        }
+        OutAndGrad og = sd.calculateGradientsAndOutputs(placeholders, List.copyOf(outVars), List.copyOf(gradVars));
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        for (String p : parameters) {
+            INDArray g = og.getGradients().get(p);
+            INDArray param = sd.getArrForVarName(p);
+            grads.put(p, g == null ? Nd4j.zeros(param.dataType(), param.shape()) : g.dup());
+        }
+        for (ScatterGradient r : rules) {
+            INDArray ids = og.getOutputs().get(r.indices()).reshape(-1).castTo(DataType.INT32);
+            INDArray rowGrad = og.getGradients().get(r.rows()).dup('c').reshape(ids.length(), -1);
+            INDArray target = grads.get(r.table());
+            // scatter_add accumulates duplicate ids, which is exactly the gradient of a gather; the ScatterAdd
+            // wrapper class returns a new array, so the op is built to write into the gradient in place
+            Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(target, ids, rowGrad).addOutputs(target).build());
+        }
+        Map<String, INDArray> outs = new LinkedHashMap<>();
+        for (String o : outputs) outs.put(o, og.getOutputs().get(o));
+        return new Result(outs, grads);
+    }
+
+    private static boolean hasGradientPath(SameDiff sd, String variable) {
+        // ops that consume the variable; a StopGradient consumer contributes nothing
+        List<String> consumers = sd.getVariables().get(variable).getInputsForOp();
+        if (consumers == null) return false;
+        for (String op : consumers) {
+            if (!(sd.getOpById(op) instanceof org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,64 @@
+package org.tarpo4j.layers.core;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** How a parameter is initialised when no stored value exists for it. Deterministic given the seed. */
+@FunctionalInterface
+public interface Init {
+    INDArray create(DataType dtype, long[] shape, long seed);
+
+    /** Normal(0, std²). */
+    static Init normal(double std) {
+        return (dt, shape, seed) -> {
+            SplittableRandom rng = new SplittableRandom(seed);
+            double[] v = new double[Math.toIntExact(numel(shape))];
+            for (int i = 0; i < v.length; i++) v[i] = gaussian(rng) * std;
+            return Nd4j.create(v, shape, dt);
+        };
+    }
+
+    /** Uniform(-bound, bound); PEFT initialises LoRA A this way (Kaiming-uniform with a = sqrt(5) gives 1/sqrt(fan_in)). */
+    static Init uniform(double bound) {
+        return (dt, shape, seed) -> {
+            SplittableRandom rng = new SplittableRandom(seed);
+            double[] v = new double[Math.toIntExact(numel(shape))];
+            for (int i = 0; i < v.length; i++) v[i] = (2 * rng.nextDouble() - 1) * bound;
+            return Nd4j.create(v, shape, dt);
+        };
+    }
+
+    static Init constant(double value) {
+        return (dt, shape, seed) -> Nd4j.valueArrayOf(shape, value, dt);
+    }
+
+    static Init zeros() { return constant(0.0); }
+
+    static Init ones() { return constant(1.0); }
+
+    /** Exactly the given values (row-major), e.g. a router bias {@code [b0, 0]}. */
+    static Init values(double... values) {
+        return (dt, shape, seed) -> {
+            if (numel(shape) != values.length) {
+                throw new IllegalArgumentException("Init.values: " + values.length + " values for shape " + Arrays.toString(shape));
+            }
+            return Nd4j.create(values.clone(), shape, dt);
+        };
+    }
+
+    static long numel(long[] shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        return n;
+    }
+
+    private static double gaussian(SplittableRandom rng) {
+        // Box-Muller; rng.nextDouble() is in [0,1), so 1 - u is in (0,1] and the log is finite
+        double u1 = 1.0 - rng.nextDouble(), u2 = rng.nextDouble();
+        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+    }
+}
