@@ -24,9 +24,13 @@ public final class GroupedQueryAttention {
 
     public record Output(SDVariable hidden, SDVariable presentKey, SDVariable presentValue) {}
 
-    /** @param name the module path, e.g. {@code model.layers.0.self_attn} */
+    /**
+     * @param name       the module path, e.g. {@code model.layers.0.self_attn}
+     * @param qkvBias    biases on the q/k/v projections (Qwen2)
+     * @param outputBias a bias on o_proj (Llama with {@code attention_bias})
+     */
     public GroupedQueryAttention(Graph graph, String name, long hidden, int heads, int kvHeads, int headDim,
-                                 boolean qkvBias, LoraConfig lora) {
+                                 boolean qkvBias, boolean outputBias, LoraConfig lora) {
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException("attention heads (" + heads + ") must be a multiple of key/value heads (" + kvHeads + ")");
         }
@@ -37,7 +41,7 @@ public final class GroupedQueryAttention {
         this.q = new Linear(graph, name + ".q_proj", hidden, (long) heads * headDim, qkvBias, SwiGluMlp.loraFor(lora, "q_proj"));
         this.k = new Linear(graph, name + ".k_proj", hidden, (long) kvHeads * headDim, qkvBias, SwiGluMlp.loraFor(lora, "k_proj"));
         this.v = new Linear(graph, name + ".v_proj", hidden, (long) kvHeads * headDim, qkvBias, SwiGluMlp.loraFor(lora, "v_proj"));
-        this.o = new Linear(graph, name + ".o_proj", (long) heads * headDim, hidden, false, SwiGluMlp.loraFor(lora, "o_proj"));
+        this.o = new Linear(graph, name + ".o_proj", (long) heads * headDim, hidden, outputBias, SwiGluMlp.loraFor(lora, "o_proj"));
     }
 
     /**

@@ -3,17 +3,17 @@ package org.tarpo4j.layers;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.tarpo4j.layers.core.Graph;
 
-/** The gated MLP of Llama/Qwen2: {@code down(silu(gate(x)) · up(x))}, without biases. */
+/** The gated MLP of Llama/Qwen2: {@code down(silu(gate(x)) · up(x))}; biases only with Llama's {@code mlp_bias}. */
 public final class SwiGluMlp {
     private final Graph graph;
     private final Linear gate, up, down;
 
     /** @param name the module path, e.g. {@code model.layers.0.mlp} */
-    public SwiGluMlp(Graph graph, String name, long hidden, long intermediate, LoraConfig lora) {
+    public SwiGluMlp(Graph graph, String name, long hidden, long intermediate, boolean bias, LoraConfig lora) {
         this.graph = graph;
-        this.gate = new Linear(graph, name + ".gate_proj", hidden, intermediate, false, loraFor(lora, "gate_proj"));
-        this.up = new Linear(graph, name + ".up_proj", hidden, intermediate, false, loraFor(lora, "up_proj"));
-        this.down = new Linear(graph, name + ".down_proj", intermediate, hidden, false, loraFor(lora, "down_proj"));
+        this.gate = new Linear(graph, name + ".gate_proj", hidden, intermediate, bias, loraFor(lora, "gate_proj"));
+        this.up = new Linear(graph, name + ".up_proj", hidden, intermediate, bias, loraFor(lora, "up_proj"));
+        this.down = new Linear(graph, name + ".down_proj", intermediate, hidden, bias, loraFor(lora, "down_proj"));
     }
 
     /** {@code x [N, hidden] -> [N, hidden]}. */

@@ -22,7 +22,7 @@ class GroupedQueryAttentionTest {
         final Graph g = TestGraphs.doubleGraph(11);
         final SameDiff sd = g.sd();
         final RotaryEmbedding rope = new RotaryEmbedding(g, "rope", HEAD_DIM, THETA, null, 32);
-        final GroupedQueryAttention attn = new GroupedQueryAttention(g, "attn", HIDDEN, HEADS, KV_HEADS, HEAD_DIM, true, null);
+        final GroupedQueryAttention attn = new GroupedQueryAttention(g, "attn", HIDDEN, HEADS, KV_HEADS, HEAD_DIM, true, false, null);
         final GroupedQueryAttention.Output out;
 
         Fixture() {

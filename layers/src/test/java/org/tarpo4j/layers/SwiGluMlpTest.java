@@ -15,7 +15,7 @@ class SwiGluMlpTest {
     void computesDownOfSiluGateTimesUp() {
         Graph g = TestGraphs.doubleGraph(1);
         SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 3);
-        SDVariable y = new SwiGluMlp(g, "mlp", 3, 4, null).forward(x);
+        SDVariable y = new SwiGluMlp(g, "mlp", 3, 4, false, null).forward(x);
         INDArray in = TestGraphs.randn(9, 2, 3);
         INDArray out = y.eval(Map.of("x", in));
         INDArray gate = g.parameters().get("mlp.gate_proj.weight"), up = g.parameters().get("mlp.up_proj.weight"),
@@ -43,7 +43,7 @@ class SwiGluMlpTest {
         Graph g = TestGraphs.doubleGraph(2);
         SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 4);
         // larger weights than the 0.02 default, so silu is exercised away from its linear region
-        SDVariable y = new SwiGluMlp(g, "mlp", 4, 6, null).forward(x);
+        SDVariable y = new SwiGluMlp(g, "mlp", 4, 6, false, null).forward(x);
         g.parameters().asMap().forEach((k, v) -> v.assign(TestGraphs.randn(k.hashCode(), v.shape())));
         TestGraphs.weightedSumLoss(g, y, new long[]{3, 4}, 4);
         TestGraphs.assertGradientsMatch(g, Map.of("x", TestGraphs.randn(5, 3, 4).muli(2)));

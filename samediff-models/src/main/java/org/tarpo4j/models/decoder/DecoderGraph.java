@@ -1,0 +1,106 @@
+package org.tarpo4j.models.decoder;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.tarpo4j.layers.AttentionMask;
+import org.tarpo4j.layers.GroupedQueryAttention;
+import org.tarpo4j.layers.RmsNorm;
+import org.tarpo4j.layers.RotaryEmbedding;
+import org.tarpo4j.layers.SwiGluMlp;
+import org.tarpo4j.layers.TokenEmbedding;
+import org.tarpo4j.layers.core.Graph;
+import org.tarpo4j.layers.core.Init;
+import org.tarpo4j.layers.core.Parameters;
+import org.tarpo4j.models.config.ModelConfig;
+
+/**
+ * A Qwen2 / Llama decoder as one SameDiff graph that serves the full-sequence forward (training, prefill) and the
+ * KV-cached decode step alike: the cache inputs are simply empty ({@code [B, Hkv, 0, D]}) when there is none.
+ *
+ * <p>Inputs (placeholders), Hugging Face names and semantics:
+ * <ul>
+ *   <li>{@value #INPUT_IDS} INT32 {@code [B, T]}: the new tokens</li>
+ *   <li>{@value #POSITION_IDS} INT32 {@code [B, T]}: their positions, {@code cumsum(attention_mask) - 1} with left padding</li>
+ *   <li>{@value #ATTENTION_MASK} INT32 {@code [B, P + T]}: 1 for real tokens, 0 for padding, cached positions first</li>
+ *   <li>{@code past_key_values.{l}.key|value} FLOAT {@code [B, Hkv, P, D]}: the cache, P ≥ 0</li>
+ * </ul>
+ * Outputs: {@value #LOGITS} {@code [B·T, vocab]}, {@value #HIDDEN_STATES} {@code [B·T, hidden]} (after the final norm),
+ * {@code present.{l}.key|value} {@code [B, Hkv, P + T, D]}. Rows of the 2-D outputs are in (batch, time) order.
+ * Variable names are the Hugging Face tensor names, so checkpoints map onto the graph one to one.
+ */
+public final class DecoderGraph {
+    public static final String INPUT_IDS = "input_ids";
+    public static final String POSITION_IDS = "position_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String LOGITS = "logits";
+    public static final String HIDDEN_STATES = "hidden_states";
+
+    public static String pastKey(int layer) { return "past_key_values." + layer + ".key"; }
+    public static String pastValue(int layer) { return "past_key_values." + layer + ".value"; }
+    public static String presentKey(int layer) { return "present." + layer + ".key"; }
+    public static String presentValue(int layer) { return "present." + layer + ".value"; }
+
+    private final ModelConfig config;
+    private final DecoderOptions options;
+    private final Graph graph;
+
+    private DecoderGraph(ModelConfig config, DecoderOptions options, Graph graph) {
+        this.config = config;
+        this.options = options;
+        this.graph = graph;
+    }
+
+    /** Builds the graph on the given parameters (stored arrays are used by reference; missing ones are initialised). */
+    public static DecoderGraph build(ModelConfig config, Parameters parameters, DecoderOptions options) {
+        Graph graph = Graph.create(parameters);
+        SameDiff sd = graph.sd();
+        DataType dt = parameters.dtype();
+        int d = config.hiddenSize(), kv = config.numKeyValueHeads(), hd = config.headDim();
+
+        SDVariable inputIds = sd.placeHolder(INPUT_IDS, DataType.INT32, -1, -1);
+        SDVariable positionIds = sd.placeHolder(POSITION_IDS, DataType.INT32, -1, -1);
+        SDVariable attentionMask = sd.placeHolder(ATTENTION_MASK, DataType.INT32, -1, -1);
+        SDVariable batchTime = sd.shape(inputIds).castTo(DataType.LONG);
+
+        TokenEmbedding embedding = new TokenEmbedding(graph, "model.embed_tokens", config.vocabSize(), d);
+        SDVariable x = options.inputLayer().embed(graph, embedding, inputIds);                 // [B·T, d]
+
+        RotaryEmbedding rotary = new RotaryEmbedding(graph, "model.rotary_emb", hd, config.ropeTheta(),
+                config.ropeScaling(), options.maxPositions());
+        RotaryEmbedding.Tables rope = rotary.tables(positionIds);
+        SDVariable maskBias = AttentionMask.causalBias(sd, attentionMask, positionIds, dt);     // [B, 1, T, S]
+
+        for (int l = 0; l < config.numHiddenLayers(); l++) {
+            String p = "model.layers." + l;
+            RmsNorm inputNorm = new RmsNorm(graph, p + ".input_layernorm", d, config.rmsNormEps());
+            GroupedQueryAttention attention = new GroupedQueryAttention(graph, p + ".self_attn", d,
+                    config.numAttentionHeads(), kv, hd, config.qkvBias(), config.outputBias(), options.lora());
+            RmsNorm postNorm = new RmsNorm(graph, p + ".post_attention_layernorm", d, config.rmsNormEps());
+            SwiGluMlp mlp = new SwiGluMlp(graph, p + ".mlp", d, config.intermediateSize(), config.mlpBias(), options.lora());
+
+            SDVariable pastK = sd.placeHolder(pastKey(l), dt, -1, kv, -1, hd);
+            SDVariable pastV = sd.placeHolder(pastValue(l), dt, -1, kv, -1, hd);
+            GroupedQueryAttention.Output a = attention.forward(inputNorm.forward(x), batchTime, rotary, rope, maskBias,
+                    new GroupedQueryAttention.Cache(pastK, pastV, presentKey(l), presentValue(l)));
+            x = x.add(a.hidden());
+            x = x.add(mlp.forward(postNorm.forward(x)));
+        }
+        SDVariable hidden = sd.identity(HIDDEN_STATES, new RmsNorm(graph, "model.norm", d, config.rmsNormEps()).forward(x));
+        SDVariable head = config.tieWordEmbeddings() ? embedding.weight()
+                : graph.parameter("lm_head.weight", Init.normal(0.02), config.vocabSize(), d);
+        sd.mmul(LOGITS, hidden, head, false, true, false);                                       // [B·T, V]
+        for (HiddenStateHead h : options.heads()) h.attach(graph, hidden);
+        return new DecoderGraph(config, options, graph);
+    }
+
+    public ModelConfig config() { return config; }
+
+    public DecoderOptions options() { return options; }
+
+    public Graph graph() { return graph; }
+
+    public SameDiff sd() { return graph.sd(); }
+
+    public Parameters parameters() { return graph.parameters(); }
+}

@@ -1,0 +1,30 @@
+package org.tarpo4j.models.decoder;
+
+import org.tarpo4j.layers.LoraConfig;
+
+import java.util.List;
+
+/**
+ * What to build around the decoder layers.
+ *
+ * @param lora         LoRA adapters on the projections, or null for none
+ * @param maxPositions length of the rotary tables, i.e. the longest sequence the graph can run
+ * @param inputLayer   how inputs become embeddings
+ * @param heads        extra heads on the final hidden state
+ */
+public record DecoderOptions(LoraConfig lora, int maxPositions, InputLayer inputLayer, List<HiddenStateHead> heads) {
+    public DecoderOptions {
+        if (maxPositions <= 0) throw new IllegalArgumentException("maxPositions must be positive, got " + maxPositions);
+        heads = List.copyOf(heads);
+    }
+
+    public static DecoderOptions plain(int maxPositions) {
+        return new DecoderOptions(null, maxPositions, InputLayer.TOKENS, List.of());
+    }
+
+    public DecoderOptions withLora(LoraConfig l) { return new DecoderOptions(l, maxPositions, inputLayer, heads); }
+
+    public DecoderOptions withInputLayer(InputLayer in) { return new DecoderOptions(lora, maxPositions, in, heads); }
+
+    public DecoderOptions withHeads(List<HiddenStateHead> h) { return new DecoderOptions(lora, maxPositions, inputLayer, h); }
+}

@@ -1,0 +1,13 @@
+package org.tarpo4j.models.decoder;
+
+/**
+ * Runs a batch through the decoder a few positions at a time, keeping the KV cache between calls: a prefill of the
+ * (left-padded) prompts, then one position per step.
+ */
+public interface IncrementalDecoder {
+    /** Feeds T new positions per row, extends the cache, and returns the outputs of those positions. */
+    StepOutput forward(StepInput input);
+
+    /** Positions cached so far (including padding). */
+    long cachedLength();
+}

@@ -1,0 +1,27 @@
+package org.tarpo4j.models.decoder;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/**
+ * New positions for every row of a batch.
+ *
+ * @param inputIds    INT32 {@code [B, T]}
+ * @param positionIds INT32 {@code [B, T]}
+ * @param validity    INT32 {@code [B, T]}: 1 for real tokens, 0 for padding; appended to the attention mask
+ * @param extra       further placeholders of the graph's input layer (e.g. TARPO's soft inputs), by name
+ */
+public record StepInput(INDArray inputIds, INDArray positionIds, INDArray validity, Map<String, INDArray> extra) {
+    public StepInput {
+        extra = Map.copyOf(extra);
+    }
+
+    public StepInput(INDArray inputIds, INDArray positionIds, INDArray validity) {
+        this(inputIds, positionIds, validity, Map.of());
+    }
+
+    public long batch() { return inputIds.size(0); }
+
+    public long length() { return inputIds.size(1); }
+}
