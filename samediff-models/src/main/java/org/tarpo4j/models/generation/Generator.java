@@ -1,0 +1,83 @@
+package org.tarpo4j.models.generation;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.models.decoder.IncrementalDecoder;
+import org.tarpo4j.models.decoder.StepInput;
+import org.tarpo4j.models.decoder.StepOutput;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Batched generation with a KV cache: one prefill of the left-padded prompts, then one decode step per token for all
+ * rows together. Rows that stop keep being fed padding until every row has stopped or the length is reached.
+ */
+public final class Generator {
+    private final IntFunction<IncrementalDecoder> decoders;
+    private final int vocab;
+
+    /** @param decoders a fresh decoder (empty cache) for a given batch size */
+    public Generator(IntFunction<IncrementalDecoder> decoders, int vocab) {
+        this.decoders = decoders;
+        this.vocab = vocab;
+    }
+
+    public GenerationResult generate(List<int[]> prompts, GenerationConfig config) {
+        PromptBatch batch = new PromptBatch(prompts, config.padTokenId());
+        int b = batch.rows();
+        IncrementalDecoder decoder = decoders.apply(b);
+        LogitsProcessor processor = new LogitsProcessor(config.sampling(), vocab, config.bannedTokenIds());
+        Rng rng = new Rng(config.seed());
+
+        List<List<Integer>> out = new ArrayList<>();
+        for (int r = 0; r < b; r++) out.add(new ArrayList<>());
+        boolean[] done = new boolean[b];
+        int[] nextPosition = new int[b];
+        for (int r = 0; r < b; r++) nextPosition[r] = batch.length(r);
+
+        if (config.maxNewTokens() > 0) {
+            StepOutput step = decoder.forward(batch.toStepInput());
+            INDArray logits = lastPositions(step.logits(), b, batch.width());
+            for (int t = 0; t < config.maxNewTokens(); t++) {
+                int[] next = new int[b];
+                for (int r = 0; r < b; r++) {
+                    if (done[r]) { next[r] = config.padTokenId(); continue; }
+                    TokenDistribution p = processor.process(logits.getRow(r).toFloatVector());
+                    next[r] = config.sampling().greedy() ? p.argmax() : p.sample(rng);
+                    out.get(r).add(next[r]);
+                    if (config.stopTokenIds().contains(next[r])) done[r] = true;
+                }
+                if (allTrue(done) || t == config.maxNewTokens() - 1) break;
+                int[][] ids = new int[b][1], pos = new int[b][1], valid = new int[b][1];
+                for (int r = 0; r < b; r++) {
+                    ids[r][0] = next[r];
+                    pos[r][0] = nextPosition[r]++;
+                    valid[r][0] = 1;
+                }
+                step = decoder.forward(new StepInput(Nd4j.createFromArray(ids), Nd4j.createFromArray(pos), Nd4j.createFromArray(valid)));
+                logits = step.logits();
+            }
+        }
+        List<GenerationResult.Sequence> seqs = new ArrayList<>();
+        for (int r = 0; r < b; r++) {
+            int[] tokens = out.get(r).stream().mapToInt(Integer::intValue).toArray();
+            seqs.add(new GenerationResult.Sequence(tokens, done[r] ? GenerationResult.FinishReason.STOP : GenerationResult.FinishReason.LENGTH));
+        }
+        return new GenerationResult(seqs);
+    }
+
+    /** Rows {@code r·width + width - 1} of {@code [B·width, V]} logits: each row's last prompt position. */
+    static INDArray lastPositions(INDArray logits, int rows, int width) {
+        long[] idx = new long[rows];
+        for (int r = 0; r < rows; r++) idx[r] = (long) r * width + width - 1;
+        return logits.getRows(Arrays.stream(idx).mapToInt(i -> (int) i).toArray());
+    }
+
+    private static boolean allTrue(boolean[] a) {
+        for (boolean x : a) if (!x) return false;
+        return true;
+    }
+}
