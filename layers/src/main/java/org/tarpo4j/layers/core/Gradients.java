@@ -50,6 +50,10 @@ public final class Gradients {
             gradVars.add(r.rows());
             outVars.add(r.indices());
         }
+        if (!sd.hasGradientFunction()) {
+            // the first call builds the backward graph, and M2.1 prints a line per op to System.out while doing so
+            Quietly.run(() -> sd.createGradFunction());
+        }
         OutAndGrad og = sd.calculateGradientsAndOutputs(placeholders, List.copyOf(outVars), List.copyOf(gradVars));
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String p : parameters) {

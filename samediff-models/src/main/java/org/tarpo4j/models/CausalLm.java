@@ -1,0 +1,163 @@
+package org.tarpo4j.models;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tarpo4j.layers.core.Parameters;
+import org.tarpo4j.models.config.ModelConfig;
+import org.tarpo4j.models.decoder.DecoderGraph;
+import org.tarpo4j.models.decoder.DecoderOptions;
+import org.tarpo4j.models.decoder.GraphDecoder;
+import org.tarpo4j.models.decoder.IncrementalDecoder;
+import org.tarpo4j.models.decoder.StepInput;
+import org.tarpo4j.models.decoder.WeightLayout;
+import org.tarpo4j.models.generation.Generator;
+import org.tarpo4j.models.io.AtomicDirectory;
+import org.tarpo4j.models.io.Checkpoint;
+import org.tarpo4j.models.io.CheckpointWriter;
+import org.tarpo4j.models.io.SafeTensorsDType;
+import org.tarpo4j.models.io.TensorSource;
+import org.tarpo4j.models.tokenizer.HfTokenizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A causal language model (Qwen2 or Llama family): its config, its weights and, when the directory has one, its
+ * tokenizer. Loaded from and saved to a Hugging Face model directory; graphs built from it share its weight arrays.
+ */
+public final class CausalLm implements AutoCloseable {
+    /** The rotary tables cover at most this many positions unless asked otherwise (they cost 2·n·head_dim floats). */
+    public static final int DEFAULT_MAX_CONTEXT = 32768;
+    /** Tokenizer files copied along when a model is saved. */
+    public static final List<String> TOKENIZER_FILES =
+            List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json");
+
+    private final ModelConfig config;
+    private final Parameters parameters;
+    private final HfTokenizer tokenizer;   // null when the model has none
+    private final Path tokenizerDir;       // where the tokenizer files came from, or null
+    private DecoderGraph inferenceGraph;   // built on first use
+
+    public CausalLm(ModelConfig config, Parameters parameters, HfTokenizer tokenizer, Path tokenizerDir) {
+        this.config = config;
+        this.parameters = parameters;
+        this.tokenizer = tokenizer;
+        this.tokenizerDir = tokenizerDir;
+    }
+
+    /**
+     * Loads {@code config.json}, the safetensors weights (single or sharded) and {@code tokenizer.json} if present.
+     * The checkpoint must hold exactly the tensors the config implies, with the right shapes; that is checked before
+     * any data is read, and a failure leaves nothing half-loaded.
+     */
+    public static CausalLm fromPretrained(Path dir) throws IOException {
+        ModelConfig config = ModelConfig.read(dir);
+        Map<String, INDArray> weights;
+        try (TensorSource source = Checkpoint.open(dir)) {
+            weights = Checkpoint.loadExactly(source, WeightLayout.expectedShapes(config));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(dir + ": " + e.getMessage(), e);
+        }
+        Parameters parameters = Parameters.of(weights, DataType.FLOAT, 0);
+        boolean hasTokenizer = Files.isRegularFile(dir.resolve(HfTokenizer.TOKENIZER_JSON));
+        HfTokenizer tokenizer = hasTokenizer ? HfTokenizer.load(dir) : null;
+        return new CausalLm(config, parameters, tokenizer, hasTokenizer ? dir : null);
+    }
+
+    /** A freshly initialised model of the given shape (normal(0, 0.02) weights, unit norms). */
+    public static CausalLm initialise(ModelConfig config, long seed, HfTokenizer tokenizer) {
+        Parameters parameters = new Parameters(DataType.FLOAT, seed);
+        DecoderGraph.build(config, parameters, DecoderOptions.plain(1)); // creates every parameter
+        Path tokDir = tokenizer == null ? null : tokenizer.path().getParent();
+        return new CausalLm(config, parameters, tokenizer, tokDir);
+    }
+
+    /**
+     * Writes {@code config.json}, the weights ({@code model.safetensors}, or shards above {@code maxShardBytes}) and
+     * the tokenizer files into {@code dir}, atomically: a crash leaves the previous content of {@code dir} intact.
+     */
+    public void save(Path dir, SafeTensorsDType dtype, long maxShardBytes) throws IOException {
+        AtomicDirectory.write(dir, tmp -> {
+            ModelConfig saved = withDtype(config, dtype);
+            saved.write(tmp.resolve("config.json"));
+            CheckpointWriter.write(tmp, parameters.asMap(), dtype, maxShardBytes);
+            if (tokenizerDir != null) {
+                for (String f : TOKENIZER_FILES) {
+                    Path src = tokenizerDir.resolve(f);
+                    if (Files.isRegularFile(src)) Files.copy(src, tmp.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        });
+    }
+
+    public void save(Path dir) throws IOException {
+        save(dir, SafeTensorsDType.F32, Long.MAX_VALUE);
+    }
+
+    public ModelConfig config() { return config; }
+
+    public Parameters parameters() { return parameters; }
+
+    public Optional<HfTokenizer> tokenizer() { return Optional.ofNullable(tokenizer); }
+
+    public HfTokenizer requireTokenizer() {
+        if (tokenizer == null) throw new IllegalStateException("this model directory has no tokenizer.json");
+        return tokenizer;
+    }
+
+    /** The longest sequence the default graphs accept. */
+    public int maxContext() { return Math.min(config.maxPositionEmbeddings(), DEFAULT_MAX_CONTEXT); }
+
+    /** The plain inference graph (token inputs, no adapters), shared by every call. */
+    public synchronized DecoderGraph graph() {
+        if (inferenceGraph == null) inferenceGraph = buildGraph(DecoderOptions.plain(maxContext()));
+        return inferenceGraph;
+    }
+
+    /** A new graph on this model's weight arrays (no copy), e.g. with LoRA adapters or TARPO's inputs. */
+    public DecoderGraph buildGraph(DecoderOptions options) {
+        return DecoderGraph.build(config, parameters, options);
+    }
+
+    public IncrementalDecoder decoder(int batch) { return new GraphDecoder(graph(), batch, List.of()); }
+
+    public Generator generator() { return new Generator(this::decoder, config.vocabSize()); }
+
+    /** Logits {@code [T, vocab]} of one unpadded sequence at positions {@code 0..T-1}. */
+    public INDArray logits(int[] ids) {
+        if (ids.length == 0) throw new IllegalArgumentException("no input ids");
+        if (ids.length > maxContext()) {
+            throw new IllegalArgumentException(ids.length + " ids exceed the model's context of " + maxContext());
+        }
+        for (int id : ids) {
+            if (id < 0 || id >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+            }
+        }
+        return decoder(1).forward(StepInput.singleRow(ids, 0)).logits();
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) tokenizer.close();
+    }
+
+    private static ModelConfig withDtype(ModelConfig c, SafeTensorsDType dtype) {
+        String torch = switch (dtype) {
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+            default -> "float32";
+        };
+        return new ModelConfig(c.modelType(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
+                c.headDim(), c.intermediateSize(), c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(),
+                c.maxPositionEmbeddings(), c.tieWordEmbeddings(), c.qkvBias(), c.outputBias(), c.mlpBias(), c.bosTokenId(),
+                c.eosTokenIds(), c.padTokenId(), torch);
+    }
+}
