@@ -30,7 +30,7 @@ final class GenerateCommand implements Callable<Integer> {
     static final class Input {
         @Option(names = "--prompt", description = "prompt text (needs the model's tokenizer)")
         String prompt;
-        @Option(names = "--ids", converter = CliSupport.IdList.class, description = "prompt token ids, e.g. 1,2,3")
+        @Option(names = "--ids", split = ",", description = "prompt token ids, e.g. 1,2,3")
         int[] ids;
     }
 

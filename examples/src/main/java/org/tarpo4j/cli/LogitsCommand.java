@@ -19,7 +19,7 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Hugging Face model directory")
     Path model;
 
-    @Option(names = "--ids", required = true, converter = CliSupport.IdList.class, description = "token ids, e.g. 1,2,3")
+    @Option(names = "--ids", required = true, split = ",", description = "token ids, e.g. 1,2,3")
     int[] ids;
 
     @Option(names = "--out", required = true, description = "output .safetensors file")
