@@ -1,0 +1,90 @@
+package org.tarpo4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tarpo4j.models.DataDirectory;
+import org.tarpo4j.models.io.SafeTensorsFile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI contract of the foundation commands, on the shared tiny Llama. */
+class FoundationCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROMPT_IDS = "1,26259,423,5239,29871,29946,29947,9335,567,297,3786,29889";
+    private final Path model = DataDirectory.require("models/tiny-random-llama-ortgenai/hf");
+
+    @Test
+    void logitsWritesOneF32TensorOfShapeTByV(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("l.safetensors");
+        var r = CliRunner.run("logits", "--model", model.toString(), "--ids", PROMPT_IDS, "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        try (SafeTensorsFile f = SafeTensorsFile.open(out)) {
+            assertEquals(List.of("logits"), List.copyOf(f.names()));
+            assertArrayEquals(new long[]{12, 32000}, f.info("logits").shape());
+            assertEquals("F32", f.info("logits").dtype().hfName());
+        }
+    }
+
+    @Test
+    void tokenizePrintsIdsAsJsonOnTheLastLine() throws Exception {
+        var r = CliRunner.run("tokenize", "--tokenizer", model.resolve("tokenizer.json").toString(), "--text", "Natalia sold 48 clips in April.");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("[" + PROMPT_IDS + "]", r.lastLine());
+        var noSpecial = CliRunner.run("tokenize", "--tokenizer", model.toString(), "--text", "Natalia", "--no-special");
+        assertEquals("[26259,423]", noSpecial.lastLine()); // "Natalia" is two pieces, without the BOS
+    }
+
+    @Test
+    void greedyGenerateMatchesTheReferenceContinuation() throws Exception {
+        var r = CliRunner.run("generate", "--model", model.toString(), "--ids", PROMPT_IDS, "--max-new-tokens", "12", "--greedy", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode o = JSON.readTree(r.lastLine());
+        JsonNode ref = JSON.readTree(DataDirectory.require("models/tiny-random-llama-ortgenai/reference/ort_reference.json").toFile());
+        assertEquals(ref.get("prompts").get(0).get("greedy_continuation_ids"), o.get("ids"));
+        assertTrue(o.get("text").isTextual());
+    }
+
+    @Test
+    void generateWorksWithoutATokenizerWhenGivenIds(@TempDir Path tmp) throws Exception {
+        Path bare = tmp.resolve("bare");
+        Files.createDirectories(bare);
+        Files.copy(model.resolve("config.json"), bare.resolve("config.json"));
+        Files.copy(model.resolve("model.safetensors"), bare.resolve("model.safetensors"));
+        var r = CliRunner.run("generate", "--model", bare.toString(), "--ids", "1,2,3", "--max-new-tokens", "4", "--seed", "5", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode o = JSON.readTree(r.lastLine());
+        assertEquals(4, o.get("ids").size());
+        assertTrue(o.get("text").isNull());
+        var same = CliRunner.run("generate", "--model", bare.toString(), "--ids", "1,2,3", "--max-new-tokens", "4", "--seed", "5", "--json");
+        assertEquals(r.lastLine(), same.lastLine());
+        var logits = CliRunner.run("logits", "--model", bare.toString(), "--ids", "1,2,3", "--out", tmp.resolve("x.safetensors").toString());
+        assertEquals(0, logits.exitCode(), logits.err());
+    }
+
+    @Test
+    void badInputGivesAOneLineErrorAndExitCodeOne(@TempDir Path tmp) {
+        var r = CliRunner.run("generate", "--model", tmp.toString(), "--ids", "1,2", "--max-new-tokens", "2");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("config.json"), r.err());
+        var ids = CliRunner.run("logits", "--model", model.toString(), "--ids", "1,99999", "--out", tmp.resolve("o").toString());
+        assertEquals(1, ids.exitCode());
+        assertTrue(ids.err().contains("99999"), ids.err());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : List.of("logits", "tokenize", "generate", "bench")) {
+            var r = CliRunner.run(cmd, "--help");
+            assertEquals(0, r.exitCode(), cmd);
+            assertTrue(r.out().contains("Usage: tarpo " + cmd), cmd + ": " + r.out());
+        }
+    }
+}
