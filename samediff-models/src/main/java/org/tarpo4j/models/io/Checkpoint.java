@@ -87,8 +87,8 @@ public final class Checkpoint {
             if (!expected.containsKey(name)) unexpected.add("'" + name + "' (in " + src.fileOf(name).getFileName() + ")");
         }
         List<String> problems = new ArrayList<>();
-        if (!missing.isEmpty()) problems.add(missing.size() + " missing tensors: " + abbreviate(missing));
-        if (!unexpected.isEmpty()) problems.add(unexpected.size() + " unexpected tensors: " + abbreviate(unexpected));
+        if (!missing.isEmpty()) problems.add("missing tensors (" + missing.size() + "): " + abbreviate(missing));
+        if (!unexpected.isEmpty()) problems.add("unexpected tensors (" + unexpected.size() + "): " + abbreviate(unexpected));
         if (!wrongShape.isEmpty()) problems.add(abbreviate(wrongShape));
         if (!problems.isEmpty()) throw new CheckpointFormatException(src.location() + ": " + String.join("; ", problems));
     }

@@ -9,10 +9,12 @@ import java.io.IOException;
 public final class CheckpointFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what is wrong, starting with the file or directory concerned */
     public CheckpointFormatException(String message) {
         super(message);
     }
 
+    /** @param message what is wrong, starting with the file or directory concerned; @param cause the parser's error */
     public CheckpointFormatException(String message, Throwable cause) {
         super(message, cause);
     }

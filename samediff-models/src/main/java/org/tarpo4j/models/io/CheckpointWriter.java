@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class CheckpointWriter {
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"));
-        return (SafeTensorsHeader.STRICT_JSON.writer(printer).writeValueAsString(root) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return (SafeTensorsHeader.STRICT_JSON.writer(printer).writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static void deleteShardsExcept(Path modelDir, Set<String> keep) throws IOException {

@@ -111,6 +111,7 @@ public final class SafeTensorsFile implements TensorSource {
             int want = (int) Math.min(total - done, CHUNK_ELEMENTS);
             ByteBuffer src = windows.slice(position, (long) want * dtype.byteSize(), dtype.byteSize());
             int count = src.remaining() / dtype.byteSize();
+            if (count == 0) throw new IllegalStateException("no progress at byte " + position + " of " + path); // never loop forever
             FloatCodec.decode(dtype, src, scratch, count);
             if (requireFinite) checkFinite(name, info.shape(), scratch, count, done);
             FloatArrays.put(out, done, scratch, count);

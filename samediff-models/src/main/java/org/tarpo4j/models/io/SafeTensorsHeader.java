@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -231,7 +232,7 @@ final class SafeTensorsHeader {
 
     private static String describe(JsonNode node) {
         if (node.isMissingNode()) return "empty";
-        String type = node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
         return (type.startsWith("a") || type.startsWith("o") ? "an " : "a ") + type + " (" + abbreviate(node.toString()) + ")";
     }
 

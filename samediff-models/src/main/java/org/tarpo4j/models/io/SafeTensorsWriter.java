@@ -36,11 +36,14 @@ public final class SafeTensorsWriter {
      * @param tensors floating-point arrays of any layout; their logical C-order values are stored
      * @param dtypeOf the stored dtype of each tensor: F32, F16 or BF16 (narrowing rounds to nearest even)
      * @param metadata the {@code __metadata__} strings (omitted when empty)
-     * @throws IllegalArgumentException for a reserved or null name, an unwritable dtype or a non-float array,
-     *     before anything is written
+     * @throws IllegalArgumentException for a reserved or null name, an unwritable dtype, a non-float array or null
+     *     metadata, before anything is written
      */
     public static void write(Path file, Map<String, INDArray> tensors, Function<String, SafeTensorsDType> dtypeOf,
             Map<String, String> metadata) throws IOException {
+        metadata.forEach((k, v) -> {
+            if (k == null || v == null) throw new IllegalArgumentException("metadata keys and values must not be null");
+        });
         List<Planned> plan = plan(tensors, dtypeOf);
         byte[] header = header(plan, metadata);
         AtomicFiles.write(file, channel -> {

@@ -2,6 +2,7 @@ package org.tarpo4j.models.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,13 @@ final class ShardedCheckpoint implements TensorSource {
     }
 
     private static Map<String, String> readWeightMap(Path index) throws IOException {
-        JsonNode root = SafeTensorsHeader.readStrictJson(index.toString(), "index", Files.readString(index));
+        String text;
+        try {
+            text = Files.readString(index); // strict UTF-8
+        } catch (CharacterCodingException ex) {
+            throw new CheckpointFormatException(index + ": index is not valid UTF-8", ex);
+        }
+        JsonNode root = SafeTensorsHeader.readStrictJson(index.toString(), "index", text);
         JsonNode map = root.isObject() ? root.get("weight_map") : null;
         if (map == null || !map.isObject()) {
             throw new CheckpointFormatException(index + ": no \"weight_map\" object");

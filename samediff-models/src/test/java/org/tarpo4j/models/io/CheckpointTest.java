@@ -219,6 +219,8 @@ class CheckpointTest {
         assertFormatError(() -> Checkpoint.open(dir), INDEX, "'a'");
         Files.writeString(dir.resolve(INDEX), "not json");
         assertFormatError(() -> Checkpoint.open(dir), INDEX, "JSON");
+        Files.write(dir.resolve(INDEX), new byte[] {'{', '"', (byte) 0xC3, '"', ':', '1', '}'});
+        assertFormatError(() -> Checkpoint.open(dir), INDEX, "UTF-8");
     }
 
     @Test
