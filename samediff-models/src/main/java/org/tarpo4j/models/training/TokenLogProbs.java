@@ -43,8 +43,8 @@ public final class TokenLogProbs {
         SDVariable logp = shifted.sub(logZ);                                                  // [N, V]
         SDVariable picked = sd.oneHot(sd.reshape(labels, -1), vocab, -1, 1.0, 0.0, graph.dtype());
         SDVariable tokenLogp = sd.sum(TOKEN_LOGP, logp.mul(picked), 1);                       // [N]
-        SDVariable entropy = sd.sum(sd.math.exp(logp).mul(logp), 1).neg();
-        return new Outputs(tokenLogp, sd.identity(TOKEN_ENTROPY, entropy));
+        SDVariable entropy = sd.sum(sd.math.exp(logp).mul(logp), 1).neg().rename(TOKEN_ENTROPY);
+        return new Outputs(tokenLogp, entropy);
     }
 
     static org.nd4j.linalg.api.ndarray.INDArray bannedBias(int vocab, Set<Integer> banned, DataType dt) {

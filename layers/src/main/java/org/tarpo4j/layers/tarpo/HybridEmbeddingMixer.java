@@ -1,0 +1,60 @@
+package org.tarpo4j.layers.tarpo;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.tarpo4j.layers.TokenEmbedding;
+import org.tarpo4j.layers.core.Graph;
+
+/**
+ * TARPO's input mixer: a position's input is the sampled token's embedding {@code E[v]} on a hard route, or the soft
+ * embedding {@code s = Σ_{i∈top-k} w_i E[i]} on a soft route.
+ *
+ * <p>One function for rollout and training: the decode step feeds the previous step's top-k ids and weights, the
+ * training forward feeds the stored ones, both through these placeholders, so the two cannot drift apart. The
+ * weights are data (no gradient flows into them); the gradient into the embedding table flows through both terms.
+ * Both terms are one lookup of {@code k + 1} rows per position ({@code [v, ids...]} weighted
+ * {@code [1 - r, r·w...]}), since the route r is 0 or 1.
+ */
+public final class HybridEmbeddingMixer {
+    /** INT32 {@code [B, T, k]}: the soft input's token ids (any ids where the route is hard). */
+    public static final String SOFT_IDS = "soft_ids";
+    /** FLOAT {@code [B, T, k]}: their weights. */
+    public static final String SOFT_WEIGHTS = "soft_weights";
+    /** FLOAT {@code [B, T]}: 1 where the input is soft, 0 where it is hard. */
+    public static final String ROUTES = "routes";
+
+    private final Graph graph;
+    private final TokenEmbedding embedding;
+    private final int topK;
+
+    /** @param topK k, the number of ids and weights per position ({@link SoftInputConfig#topK()}) */
+    public HybridEmbeddingMixer(Graph graph, TokenEmbedding embedding, int topK) {
+        this.graph = graph;
+        this.embedding = embedding;
+        this.topK = topK;
+    }
+
+    /**
+     * @param tokenIds    {@code [B, T]} sampled tokens
+     * @param softIds     {@code [B, T, k]}
+     * @param softWeights {@code [B, T, k]}
+     * @param routes      {@code [B, T]}, 1 = soft
+     * @return {@code [B·T, d]}
+     */
+    public SDVariable mix(SDVariable tokenIds, SDVariable softIds, SDVariable softWeights, SDVariable routes) {
+        SameDiff sd = graph.sd();
+        SDVariable r = sd.expandDims(graph.stopGradient(routes), 2);                               // [B, T, 1]
+        SDVariable ids = sd.concat(2, sd.expandDims(tokenIds, 2), softIds);                       // [B, T, k+1]
+        SDVariable weights = sd.concat(2, r.rsub(1.0), r.mul(softWeights));                      // [B, T, k+1]
+        return embedding.weightedSum(ids.reshape(-1, topK + 1), weights.reshape(-1, topK + 1));   // [B·T, d]
+    }
+
+    /** Declares the three placeholders in {@code dtype} and mixes. */
+    public SDVariable mixFromPlaceholders(SDVariable tokenIds) {
+        SameDiff sd = graph.sd();
+        return mix(tokenIds, sd.placeHolder(SOFT_IDS, DataType.INT32, -1, -1, -1),
+                sd.placeHolder(SOFT_WEIGHTS, graph.dtype(), -1, -1, -1),
+                sd.placeHolder(ROUTES, graph.dtype(), -1, -1));
+    }
+}

@@ -1,0 +1,40 @@
+package org.tarpo4j.layers.tarpo;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Initialisation and sampling temperature of the {@link ActionHeadRouter}.
+ *
+ * @param hardBias    b0 in {@code b = [b0, 0]}: the initial log-odds of a hard step. 4.6 gives P(hard) ≈ 0.99 (the
+ *                    published default for Qwen2.5-1.5B/7B), 2.2 ≈ 0.90 (3B), 0.85 ≈ 0.70, 0 = 50/50
+ * @param weightStd   standard deviation of the initial weight (0.001), so routing starts almost input-independent
+ * @param temperature divides the router logits when routes are sampled and scored (1.0 in the paper)
+ */
+public record RouterConfig(double hardBias, double weightStd, double temperature) {
+    public static final double DEFAULT_HARD_BIAS = 4.6;
+
+    @JsonCreator
+    public RouterConfig(@JsonProperty("hardBias") double hardBias, @JsonProperty("weightStd") double weightStd,
+                        @JsonProperty("temperature") double temperature) {
+        if (!Double.isFinite(hardBias)) throw new IllegalArgumentException("router hard bias must be finite, got " + hardBias);
+        if (!(weightStd >= 0)) throw new IllegalArgumentException("router weight std must be >= 0, got " + weightStd);
+        if (!(temperature > 0)) throw new IllegalArgumentException("router temperature must be > 0, got " + temperature);
+        this.hardBias = hardBias;
+        this.weightStd = weightStd;
+        this.temperature = temperature;
+    }
+
+    public static RouterConfig defaults() { return new RouterConfig(DEFAULT_HARD_BIAS, 0.001, 1.0); }
+
+    public static RouterConfig withHardBias(double b0) { return new RouterConfig(b0, 0.001, 1.0); }
+
+    /** The bias that makes the initial P(hard) equal {@code p}: {@code b0 = logit(p)}. */
+    public static RouterConfig withInitialHardProbability(double p) {
+        if (!(p > 0 && p < 1)) throw new IllegalArgumentException("initial P(hard) must be in (0, 1), got " + p);
+        return withHardBias(Math.log(p / (1 - p)));
+    }
+
+    /** The initial P(hard) this bias gives (with the near-zero weight): {@code sigmoid(b0)}. */
+    public double initialHardProbability() { return 1 / (1 + Math.exp(-hardBias)); }
+}
