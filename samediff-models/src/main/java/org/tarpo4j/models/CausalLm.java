@@ -12,6 +12,7 @@ import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.WeightLayout;
 import org.tarpo4j.models.generation.Generator;
 import org.tarpo4j.models.io.AtomicDirectory;
+import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.io.Checkpoint;
 import org.tarpo4j.models.io.CheckpointWriter;
 import org.tarpo4j.models.io.SafeTensorsDType;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +68,7 @@ public final class CausalLm implements AutoCloseable {
             throw new IOException(dir + ": " + e.getMessage(), e);
         }
         Parameters parameters = Parameters.of(weights, DataType.FLOAT, 0);
+        LatentHeads.load(dir, parameters);
         boolean hasTokenizer = Files.isRegularFile(dir.resolve(HfTokenizer.TOKENIZER_JSON));
         HfTokenizer tokenizer = hasTokenizer ? HfTokenizer.load(dir) : null;
         return new CausalLm(config, parameters, tokenizer, hasTokenizer ? dir : null);
@@ -80,14 +83,19 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /**
-     * Writes {@code config.json}, the weights ({@code model.safetensors}, or shards above {@code maxShardBytes}) and
-     * the tokenizer files into {@code dir}, atomically: a crash leaves the previous content of {@code dir} intact.
+     * Writes {@code config.json}, the backbone weights ({@code model.safetensors}, or shards above
+     * {@code maxShardBytes}), the latent heads if any ({@link LatentHeads#FILE}) and the tokenizer files into
+     * {@code dir}, atomically: a crash leaves the previous content of {@code dir} intact. LoRA adapters are not part
+     * of the model; the trainer saves them separately.
      */
     public void save(Path dir, SafeTensorsDType dtype, long maxShardBytes) throws IOException {
         AtomicDirectory.write(dir, tmp -> {
             ModelConfig saved = withDtype(config, dtype);
             saved.write(tmp.resolve("config.json"));
-            CheckpointWriter.write(tmp, parameters.asMap(), dtype, maxShardBytes);
+            Map<String, INDArray> backbone = new LinkedHashMap<>();
+            for (String name : WeightLayout.expectedShapes(config).keySet()) backbone.put(name, parameters.get(name));
+            CheckpointWriter.write(tmp, backbone, dtype, maxShardBytes);
+            LatentHeads.save(tmp, parameters);
             if (tokenizerDir != null) {
                 for (String f : TOKENIZER_FILES) {
                     Path src = tokenizerDir.resolve(f);

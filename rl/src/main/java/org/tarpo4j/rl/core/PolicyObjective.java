@@ -1,0 +1,54 @@
+package org.tarpo4j.rl.core;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * The per-token pieces of the GRPO/TARPO objective as graph functions (differentiable in {@code logp}); shapes are
+ * {@code [B, T]} for per-token values and {@code [B, 1]} for per-sequence advantages.
+ */
+public final class PolicyObjective {
+    private PolicyObjective() {}
+
+    /**
+     * The PPO clipped surrogate {@code min(ρ A, clip(ρ, 1 - εlow, 1 + εhigh) A)} with {@code ρ = exp(logp - old)}.
+     * With one update per rollout ρ is 1 in value and this is REINFORCE with the advantage.
+     */
+    public static SDVariable clippedSurrogate(SameDiff sd, SDVariable logp, SDVariable oldLogp, SDVariable advantages,
+                                              double epsilonLow, double epsilonHigh) {
+        SDVariable ratio = sd.math.exp(logp.sub(oldLogp));                                    // [B, T]
+        SDVariable clipped = sd.math.clipByValue(ratio, 1 - epsilonLow, 1 + epsilonHigh);
+        return sd.math.min(ratio.mul(advantages), clipped.mul(advantages));
+    }
+
+    /** The k3 estimator of KL(π || ref): {@code exp(ref - logp) - (ref - logp) - 1} ≥ 0, per token. */
+    public static SDVariable k3(SameDiff sd, SDVariable refLogp, SDVariable logp) {
+        SDVariable d = refLogp.sub(logp);
+        return sd.math.exp(d).sub(d).sub(1.0);
+    }
+
+    /** Whether a token's ratio was clipped (for metrics): outside {@code [1 - εlow, 1 + εhigh]} on the side that binds. */
+    public static SDVariable clippedIndicator(SameDiff sd, SDVariable logp, SDVariable oldLogp, SDVariable advantages,
+                                              double epsilonLow, double epsilonHigh) {
+        SDVariable ratio = sd.math.exp(logp.sub(oldLogp));
+        SDVariable low = sd.lt(ratio, 1 - epsilonLow).castTo(ratio.dataType()).mul(sd.lt(advantages, 0.0).castTo(ratio.dataType()));
+        SDVariable high = sd.gt(ratio, 1 + epsilonHigh).castTo(ratio.dataType()).mul(sd.gt(advantages, 0.0).castTo(ratio.dataType()));
+        return low.add(high);
+    }
+
+    /**
+     * Averages per-token objectives into a scalar loss (the negated objective).
+     *
+     * @param perToken            {@code [B, T]}
+     * @param mask                {@code [B, T]} 1 on completion tokens
+     * @param maxCompletionLength DR_GRPO's constant normaliser
+     */
+    public static SDVariable aggregate(SameDiff sd, SDVariable perToken, SDVariable mask, LossType type, int maxCompletionLength) {
+        SDVariable masked = perToken.mul(mask);
+        return switch (type) {
+            case GRPO -> masked.sum(1).div(mask.sum(1).add(1e-9)).mean().neg();     // empty sequences count as 0
+            case BNPO, DAPO -> masked.sum().div(mask.sum().add(1e-9)).neg();
+            case DR_GRPO -> masked.sum().div(sd.sizeAt(mask, 0).castTo(mask.dataType()).mul(maxCompletionLength)).neg();
+        };
+    }
+}

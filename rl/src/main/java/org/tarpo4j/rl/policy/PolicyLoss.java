@@ -1,0 +1,108 @@
+package org.tarpo4j.rl.policy;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.tarpo4j.layers.tarpo.ActionHeadRouter;
+import org.tarpo4j.models.training.TokenLogProbs;
+import org.tarpo4j.rl.core.LossConfig;
+import org.tarpo4j.rl.core.PolicyObjective;
+
+import java.util.Set;
+
+/**
+ * Adds the TARPO objective (the method's §6) to a policy's graph:
+ * <pre>
+ *   tok_t = min(ρ_t A, clip(ρ_t) A) − β·k3(ref_t, logp_t)          on every step (or hard steps only)
+ *   act_t = λ·min(ρ^a_t A, clip(ρ^a_t) A) − β·k3(aref_t, alogp_t)   TARPO only
+ *   loss  = aggregate(−(tok_t + act_t), completion mask)
+ * </pre>
+ * Per-token tensors are {@code [B, S]} in the {@link TrainingBatch} layout; advantages are {@code [B, 1]}.
+ * Log-probs at masked positions are zeroed before anything else, so padding can never produce {@code inf · 0}.
+ */
+public final class PolicyLoss {
+    public static final String COMPLETION_MASK = "completion_mask";
+    public static final String TOKEN_LOSS_MASK = "token_loss_mask";
+    public static final String ADVANTAGES = "advantages";
+    public static final String OLD_TOKEN_LOGP = "old_token_logp";
+    public static final String REF_TOKEN_LOGP = "ref_token_logp";
+    public static final String ROUTE_TARGETS = "route_targets";
+    public static final String OLD_ROUTE_LOGP = "old_route_logp";
+    public static final String REF_ROUTE_LOGP = "ref_route_logp";
+
+    public static final String TOKEN_LOGP = "policy_token_logp";   // [B, S], masked
+    public static final String ROUTE_LOGP = "policy_route_logp";   // [B, S], masked
+    public static final String LOSS = "policy_loss";
+    public static final String KL_TOKEN = "kl_token";
+    public static final String KL_ROUTE = "kl_route";
+    public static final String CLIP_RATIO = "clip_ratio";
+    public static final String ENTROPY = "entropy";
+    public static final String ROUTE_ENTROPY = "route_entropy_mean";
+
+    private PolicyLoss() {}
+
+    /** Masked per-token log-probs of the labels (and of the route targets, with a router), at the temperature. */
+    public static void attachLogProbs(Policy policy, double temperature, Set<Integer> bannedIds) {
+        SameDiff sd = policy.graph().sd();
+        DataType dt = policy.graph().parameters().dtype();
+        TokenLogProbs.Outputs lp = TokenLogProbs.attach(policy.graph(), temperature, bannedIds);
+        SDVariable mask = sd.placeHolder(COMPLETION_MASK, dt, -1, -1);
+        SDVariable shape = sd.shape(mask);
+        lp.logp().reshape(shape).mul(TOKEN_LOGP, mask);
+        if (policy.mode().hasRouter()) {
+            SDVariable targets = sd.placeHolder(ROUTE_TARGETS, DataType.INT32, -1, -1);
+            SDVariable all = sd.getVariable(ActionHeadRouter.LOG_PROBS);                     // [N, 2]
+            SDVariable picked = all.mul(sd.oneHot(targets.reshape(-1), 2, -1, 1.0, 0.0, dt)).sum(1);
+            picked.reshape(shape).mul(ROUTE_LOGP, mask);
+        }
+    }
+
+    /** The loss and its metrics; {@link #attachLogProbs} must have been called on the same policy. */
+    public static void attachLoss(Policy policy, LossConfig c) {
+        SameDiff sd = policy.graph().sd();
+        DataType dt = policy.graph().parameters().dtype();
+        SDVariable mask = sd.getVariable(COMPLETION_MASK);
+        SDVariable tokenMask = c.tokenLossOnSoftSteps() ? mask : sd.placeHolder(TOKEN_LOSS_MASK, dt, -1, -1);
+        SDVariable adv = sd.placeHolder(ADVANTAGES, dt, -1, 1);
+        SDVariable logp = sd.getVariable(TOKEN_LOGP);
+        SDVariable old = sd.placeHolder(OLD_TOKEN_LOGP, dt, -1, -1).mul(mask);
+
+        SDVariable tok = PolicyObjective.clippedSurrogate(sd, logp, old, adv, c.epsilon(), c.epsilonHigh());
+        SDVariable klTok = null;
+        if (c.beta() > 0) {
+            klTok = PolicyObjective.k3(sd, sd.placeHolder(REF_TOKEN_LOGP, dt, -1, -1).mul(mask), logp);
+            tok = tok.sub(klTok.mul(c.beta()));
+        }
+        SDVariable objective = tok.mul(tokenMask);
+        SDVariable klRoute = null;
+        if (policy.mode().hasRouter()) {
+            SDVariable alogp = sd.getVariable(ROUTE_LOGP);
+            SDVariable aold = sd.placeHolder(OLD_ROUTE_LOGP, dt, -1, -1).mul(mask);
+            SDVariable act = PolicyObjective.clippedSurrogate(sd, alogp, aold, adv, c.epsilon(), c.epsilonHigh())
+                    .mul(c.actionLossWeight());
+            if (c.beta() > 0) {
+                klRoute = PolicyObjective.k3(sd, sd.placeHolder(REF_ROUTE_LOGP, dt, -1, -1).mul(mask), alogp);
+                act = act.sub(klRoute.mul(c.beta()));
+            }
+            objective = objective.add(act);
+        }
+        PolicyObjective.aggregate(sd, objective, mask, c.lossType(), c.maxCompletionLength()).rename(LOSS);
+
+        SDVariable tokens = mask.sum().add(1e-9);
+        maskedMean(sd, klTok, mask, tokens, KL_TOKEN);
+        maskedMean(sd, klRoute, mask, tokens, KL_ROUTE);
+        maskedMean(sd, PolicyObjective.clippedIndicator(sd, logp, old, adv, c.epsilon(), c.epsilonHigh()), mask, tokens, CLIP_RATIO);
+        maskedMean(sd, sd.getVariable(TokenLogProbs.TOKEN_ENTROPY).reshape(sd.shape(mask)), mask, tokens, ENTROPY);
+        if (policy.mode().hasRouter()) {
+            maskedMean(sd, sd.getVariable(ActionHeadRouter.ENTROPY).reshape(sd.shape(mask)), mask, tokens, ROUTE_ENTROPY);
+        }
+    }
+
+    private static void maskedMean(SameDiff sd, SDVariable x, SDVariable mask, SDVariable count, String name) {
+        if (x == null) {
+            sd.constant(name, 0.0);
+        } else {
+            x.mul(mask).sum().div(count).rename(name);
+        }
+    }
+}

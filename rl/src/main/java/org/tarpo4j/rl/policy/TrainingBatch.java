@@ -1,0 +1,104 @@
+package org.tarpo4j.rl.policy;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
+import org.tarpo4j.models.decoder.DecoderGraph;
+import org.tarpo4j.models.training.TokenLogProbs;
+import org.tarpo4j.rl.rollout.Completion;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prompts and their completions laid out for one teacher-forced pass: prompts left-padded to width P, completions
+ * right-padded to L, so column {@code P + t} holds step t's token v_t with its stored input (soft or hard), and
+ * column {@code P - 1 + t} holds the outputs that scored v_t and its route d_t.
+ *
+ * <p>Every array is {@code [n, P + L]}; per-step arrays are aligned with the column whose outputs score the step.
+ */
+public final class TrainingBatch {
+    public final int rows, promptWidth, width, topK;
+    public final int[][] inputIds, positionIds, attentionMask, labels, routeTargets;
+    public final int[][][] softIds;
+    public final float[][][] softWeights;
+    public final float[][] routes, completionMask, hardStepMask, oldTokenLogp, oldRouteLogp;
+
+    public TrainingBatch(List<int[]> prompts, List<Completion> completions, int padId, int topK) {
+        if (prompts.size() != completions.size()) throw new IllegalArgumentException("one prompt per completion expected");
+        this.rows = completions.size();
+        this.topK = topK;
+        int p = 0, l = 1;
+        for (int[] pr : prompts) p = Math.max(p, pr.length);
+        for (Completion c : completions) l = Math.max(l, c.length());
+        this.promptWidth = p;
+        this.width = p + l;
+        inputIds = new int[rows][width];
+        positionIds = new int[rows][width];
+        attentionMask = new int[rows][width];
+        labels = new int[rows][width];
+        routeTargets = new int[rows][width];
+        softIds = new int[rows][width][topK];
+        softWeights = new float[rows][width][topK];
+        routes = new float[rows][width];
+        completionMask = new float[rows][width];
+        hardStepMask = new float[rows][width];
+        oldTokenLogp = new float[rows][width];
+        oldRouteLogp = new float[rows][width];
+        for (int r = 0; r < rows; r++) {
+            int[] prompt = prompts.get(r);
+            Completion c = completions.get(r);
+            int start = p - prompt.length;
+            for (int j = 0; j < width; j++) inputIds[r][j] = padId;
+            for (int j = 0; j < prompt.length; j++) {
+                inputIds[r][start + j] = prompt[j];
+                attentionMask[r][start + j] = 1;
+            }
+            for (int t = 0; t < c.length(); t++) {
+                int col = p + t;
+                inputIds[r][col] = c.tokens()[t];
+                attentionMask[r][col] = 1;
+                routes[r][col] = c.routes()[t];
+                softIds[r][col] = c.softIds()[t].clone();
+                softWeights[r][col] = c.softWeights()[t].clone();
+                int scoring = col - 1; // the outputs at the previous column sampled v_t and d_t
+                labels[r][scoring] = c.tokens()[t];
+                routeTargets[r][scoring] = c.routes()[t];
+                completionMask[r][scoring] = 1;
+                hardStepMask[r][scoring] = c.routes()[t] == 0 ? 1 : 0;
+                oldTokenLogp[r][scoring] = (float) c.tokenLogProbs()[t];
+                oldRouteLogp[r][scoring] = (float) c.routeLogProbs()[t];
+            }
+            int pos = 0;
+            for (int j = 0; j < width; j++) positionIds[r][j] = attentionMask[r][j] == 1 ? pos++ : 0;
+        }
+    }
+
+    /** Placeholders of the decoder (empty cache) and, when the mode has them, of the soft inputs. */
+    public Map<String, INDArray> modelInputs(DecoderGraph graph, boolean softInputs, boolean allHard) {
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(inputIds));
+        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(positionIds));
+        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(attentionMask));
+        var c = graph.config();
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            INDArray empty = Nd4j.create(graph.parameters().dtype(), rows, c.numKeyValueHeads(), 0, c.headDim());
+            ph.put(DecoderGraph.pastKey(l), empty);
+            ph.put(DecoderGraph.pastValue(l), empty);
+        }
+        if (softInputs) {
+            ph.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(softIds));
+            ph.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(softWeights));
+            ph.put(HybridEmbeddingMixer.ROUTES, allHard ? Nd4j.zeros(graph.parameters().dtype(), rows, width) : Nd4j.createFromArray(routes));
+        }
+        ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
+        return ph;
+    }
+
+    public long completionTokens() {
+        long n = 0;
+        for (float[] row : completionMask) for (float m : row) n += (long) m;
+        return n;
+    }
+}

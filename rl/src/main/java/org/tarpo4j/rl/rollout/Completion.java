@@ -1,0 +1,26 @@
+package org.tarpo4j.rl.rollout;
+
+/**
+ * One sampled completion and what the training step needs of it. Arrays are indexed by completion step t; every
+ * step up to and including the stop token is a real token (the completion mask is implicit: {@code length()}).
+ *
+ * @param promptIndex   which prompt of the batch it answers
+ * @param tokens        sampled ids v_t
+ * @param routes        d_t: 1 if the input for v_t's position was the soft embedding, else 0 (always 0 in grpo)
+ * @param softIds       the top-k ids of p_t where the input was soft (or mixed, in hrpo); zeros otherwise
+ * @param softWeights   their weights
+ * @param tokenLogProbs log π(v_t) under the sampling policy (full vocabulary at the temperature, banned ids excluded)
+ * @param routeLogProbs log ρ(d_t) under the sampling router (0 without a router)
+ * @param stopped       true if a stop token ended it, false if it hit the length limit
+ * @param text          the decoded completion (special tokens skipped), or null without a tokenizer
+ */
+public record Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights,
+                         double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text) {
+    public int length() { return tokens.length; }
+
+    public int softSteps() {
+        int n = 0;
+        for (int r : routes) n += r;
+        return n;
+    }
+}

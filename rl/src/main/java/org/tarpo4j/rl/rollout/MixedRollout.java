@@ -1,0 +1,189 @@
+package org.tarpo4j.rl.rollout;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.tarpo.ActionHeadRouter;
+import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
+import org.tarpo4j.models.decoder.IncrementalDecoder;
+import org.tarpo4j.models.decoder.StepInput;
+import org.tarpo4j.models.decoder.StepOutput;
+import org.tarpo4j.models.generation.LogitsProcessor;
+import org.tarpo4j.models.generation.PromptBatch;
+import org.tarpo4j.models.generation.Rng;
+import org.tarpo4j.models.generation.TokenDistribution;
+import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.models.training.TokenLogProbs;
+import org.tarpo4j.rl.policy.Policy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Samples G completions per prompt with mixed (hard/soft) inputs, all B·G rows advancing together through one
+ * KV-cached decode step per token (the method's §4):
+ * <ol>
+ *   <li>the step's logits and router logits come from the same hidden state;</li>
+ *   <li>a token is always sampled from the processed distribution p_t and always appended to the text;</li>
+ *   <li>a route is sampled from the router (prompt positions are hard; once the completion contains the answer
+ *       marker every later route is hard, the step that emits it is still routed freely);</li>
+ *   <li>the next input is the soft embedding of p_t's top-k on a soft route, else the token's embedding.</li>
+ * </ol>
+ * In {@code hrpo} mode every reasoning step (before the marker) takes the gated mixture; in {@code grpo} mode every
+ * input is hard and this is plain sampling.
+ */
+public final class MixedRollout {
+    private final Policy policy;
+    private final RolloutConfig config;
+    private final TextDecoder text;
+    private final int vocab, topK;
+
+    public MixedRollout(Policy policy, RolloutConfig config, TextDecoder text) {
+        this.policy = policy;
+        this.config = config;
+        this.text = text;
+        this.vocab = policy.model().config().vocabSize();
+        this.topK = policy.softInput().topK();
+    }
+
+    public RolloutConfig config() { return config; }
+
+    /** Per-row state of one completion being sampled. */
+    private final class Row {
+        final int promptIndex;
+        final List<Integer> tokens = new ArrayList<>(), routes = new ArrayList<>();
+        final List<int[]> softIds = new ArrayList<>();
+        final List<float[]> softWeights = new ArrayList<>();
+        final List<Double> tokenLogp = new ArrayList<>(), routeLogp = new ArrayList<>();
+        final MarkerDetector marker = new MarkerDetector(config.answerMarker());
+        boolean done, stopped;
+        int nextPosition;
+
+        Row(int promptIndex, int promptLength) {
+            this.promptIndex = promptIndex;
+            this.nextPosition = promptLength;
+        }
+
+        Completion toCompletion() {
+            int n = tokens.size();
+            int[] t = tokens.stream().mapToInt(Integer::intValue).toArray();
+            return new Completion(promptIndex, t, routes.stream().mapToInt(Integer::intValue).toArray(),
+                    softIds.toArray(new int[n][]), softWeights.toArray(new float[n][]),
+                    tokenLogp.stream().mapToDouble(Double::doubleValue).toArray(),
+                    routeLogp.stream().mapToDouble(Double::doubleValue).toArray(), stopped,
+                    text == null ? null : text.decode(t));
+        }
+    }
+
+    /** G completions for each prompt, prompt-major: completions {@code [i·G, (i+1)·G)} answer prompt i. */
+    public List<Completion> generate(List<int[]> prompts, Rng rng) {
+        int g = config.numGenerations();
+        List<int[]> rowsPrompts = new ArrayList<>();
+        for (int[] p : prompts) for (int k = 0; k < g; k++) rowsPrompts.add(p);
+        PromptBatch batch = new PromptBatch(rowsPrompts, config.padTokenId());
+        int n = batch.rows();
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < n; r++) rows.add(new Row(r / g, batch.length(r)));
+
+        LatentMode mode = policy.mode();
+        LogitsProcessor processor = new LogitsProcessor(config.sampling(), vocab, config.bannedTokenIds());
+        boolean[] banned = new boolean[vocab];
+        for (int id : config.bannedTokenIds()) if (id >= 0 && id < vocab) banned[id] = true;
+        double temperature = config.sampling().greedy() ? 1.0 : config.sampling().temperature();
+
+        IncrementalDecoder decoder = policy.decoder(n);
+        StepInput prefill = batch.toStepInput();
+        if (mode.hasSoftInputs()) prefill = withSoftInputs(prefill, new int[n][batch.width()][topK], new float[n][batch.width()][topK], new float[n][batch.width()]);
+        StepOutput out = decoder.forward(prefill);
+        INDArray logits = lastPositions(out.logits(), n, batch.width());
+        INDArray routeLogits = mode.hasRouter() ? lastPositions(out.extra().get(ActionHeadRouter.LOGITS), n, batch.width()) : null;
+
+        for (int t = 0; t < config.maxCompletionLength(); t++) {
+            int[][] nextIds = new int[n][1], nextPos = new int[n][1], valid = new int[n][1];
+            int[][][] sIds = new int[n][1][topK];
+            float[][][] sW = new float[n][1][topK];
+            float[][] routes = new float[n][1];
+            float[][] logitRows = logits.toFloatMatrix();
+            float[][] routeRows = routeLogits == null ? null : routeLogits.toFloatMatrix();
+            for (int r = 0; r < n; r++) {
+                Row row = rows.get(r);
+                valid[r][0] = 1;
+                nextPos[r][0] = row.nextPosition++;
+                if (row.done) {
+                    nextIds[r][0] = config.padTokenId();
+                    continue;
+                }
+                TokenDistribution p = processor.process(logitRows[r]);
+                int token = config.sampling().greedy() ? p.argmax() : p.sample(rng);
+                double tokenLp = TokenLogProbs.logProb(logitRows[r], token, temperature, banned);
+                boolean forcedHard = row.marker.seen();
+                int route;
+                double routeLp = 0;
+                if (mode == LatentMode.TARPO) {
+                    double[] lp = routeLogProbs(routeRows[r], policy.router().temperature());
+                    route = forcedHard ? ActionHeadRouter.HARD
+                            : config.greedyRouting() ? (lp[1] > lp[0] ? 1 : 0)
+                            : (rng.nextDouble() < Math.exp(lp[1]) ? ActionHeadRouter.SOFT : ActionHeadRouter.HARD);
+                    routeLp = lp[route];
+                } else {
+                    route = mode == LatentMode.HRPO && !forcedHard ? 1 : 0; // hrpo mixes on every reasoning step
+                }
+                int[] ids = new int[topK];
+                float[] weights = new float[topK];
+                if (route == 1) {
+                    TokenDistribution top = p.top(topK, policy.softInput().renormalise());
+                    for (int k = 0; k < top.size(); k++) {
+                        ids[k] = top.ids()[k];
+                        weights[k] = (float) top.probs()[k];
+                    }
+                }
+                row.tokens.add(token);
+                row.routes.add(route);
+                row.softIds.add(ids);
+                row.softWeights.add(weights);
+                row.tokenLogp.add(tokenLp);
+                row.routeLogp.add(routeLp);
+                if (text != null) row.marker.append(text.token(token));
+                if (config.stopTokenIds().contains(token)) {
+                    row.done = true;
+                    row.stopped = true;
+                }
+                nextIds[r][0] = token;
+                sIds[r][0] = ids;
+                sW[r][0] = weights;
+                routes[r][0] = route;
+            }
+            if (t == config.maxCompletionLength() - 1 || rows.stream().allMatch(x -> x.done)) break;
+            StepInput step = new StepInput(Nd4j.createFromArray(nextIds), Nd4j.createFromArray(nextPos), Nd4j.createFromArray(valid));
+            if (mode.hasSoftInputs()) step = withSoftInputs(step, sIds, sW, routes);
+            out = decoder.forward(step);
+            logits = out.logits();
+            routeLogits = mode.hasRouter() ? out.extra().get(ActionHeadRouter.LOGITS) : null;
+        }
+        List<Completion> completions = new ArrayList<>();
+        for (Row row : rows) completions.add(row.toCompletion());
+        return completions;
+    }
+
+    /** log softmax(logits / τ) of the two routes, in double precision. */
+    public static double[] routeLogProbs(float[] logits, double temperature) {
+        double a = logits[0] / temperature, b = logits[1] / temperature, m = Math.max(a, b);
+        double z = m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+        return new double[]{a - z, b - z};
+    }
+
+    private static StepInput withSoftInputs(StepInput in, int[][][] ids, float[][][] weights, float[][] routes) {
+        Map<String, INDArray> extra = new HashMap<>(in.extra());
+        extra.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(ids));
+        extra.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(weights));
+        extra.put(HybridEmbeddingMixer.ROUTES, Nd4j.createFromArray(routes));
+        return new StepInput(in.inputIds(), in.positionIds(), in.validity(), extra);
+    }
+
+    private static INDArray lastPositions(INDArray rowsByTime, int n, int width) {
+        int[] idx = new int[n];
+        for (int r = 0; r < n; r++) idx[r] = r * width + width - 1;
+        return rowsByTime.getRows(idx);
+    }
+}

@@ -1,0 +1,28 @@
+package org.tarpo4j.rl.rollout;
+
+import org.tarpo4j.models.generation.SamplingConfig;
+
+import java.util.Set;
+
+/**
+ * How completions are sampled.
+ *
+ * @param numGenerations        completions per prompt (G)
+ * @param sampling              token sampling (the paper: temperature 0.5, top-k 50)
+ * @param maxCompletionLength   tokens per completion at most
+ * @param greedyRouting         take the router's argmax instead of sampling a route (debugging)
+ * @param answerMarker          once the completion contains it, every later step is hard (e.g. {@code ####})
+ * @param stopTokenIds          ids that end a completion (kept as its last token)
+ * @param bannedTokenIds        never sampled (PAD, BOS), and equally excluded from the log-probs
+ * @param padTokenId            fills finished rows
+ */
+public record RolloutConfig(int numGenerations, SamplingConfig sampling, int maxCompletionLength, boolean greedyRouting,
+                            String answerMarker, Set<Integer> stopTokenIds, Set<Integer> bannedTokenIds, int padTokenId) {
+    public RolloutConfig {
+        if (numGenerations <= 0) throw new IllegalArgumentException("numGenerations must be positive, got " + numGenerations);
+        if (maxCompletionLength <= 0) throw new IllegalArgumentException("maxCompletionLength must be positive, got " + maxCompletionLength);
+        if (answerMarker == null || answerMarker.isEmpty()) throw new IllegalArgumentException("answerMarker must be non-empty");
+        stopTokenIds = Set.copyOf(stopTokenIds);
+        bannedTokenIds = Set.copyOf(bannedTokenIds);
+    }
+}

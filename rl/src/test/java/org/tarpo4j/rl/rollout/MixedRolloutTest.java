@@ -1,0 +1,139 @@
+package org.tarpo4j.rl.rollout;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.generation.GenerationConfig;
+import org.tarpo4j.models.generation.Rng;
+import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.rl.RlTestModels;
+import org.tarpo4j.rl.policy.Policy;
+import org.tarpo4j.rl.policy.PolicyLoss;
+import org.tarpo4j.rl.policy.TrainingBatch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MixedRolloutTest {
+    private static List<int[]> promptsPerCompletion(List<int[]> prompts, List<Completion> cs) {
+        List<int[]> out = new ArrayList<>();
+        for (Completion c : cs) out.add(prompts.get(c.promptIndex()));
+        return out;
+    }
+
+    /** Teacher-forces the stored completions and compares per-step log-probs with the rollout's. */
+    private static double recomputeGap(Policy policy, List<int[]> prompts, List<Completion> cs, boolean routes) {
+        PolicyLoss.attachLogProbs(policy, 1.0, Set.of(0, 1));
+        TrainingBatch batch = new TrainingBatch(promptsPerCompletion(prompts, cs), cs, 0, policy.softInput().topK());
+        Map<String, INDArray> ph = batch.modelInputs(policy.graph(), policy.mode().hasSoftInputs(), false);
+        ph.put(PolicyLoss.COMPLETION_MASK, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.completionMask));
+        if (routes) ph.put(PolicyLoss.ROUTE_TARGETS, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.routeTargets));
+        List<String> outs = routes ? List.of(PolicyLoss.TOKEN_LOGP, PolicyLoss.ROUTE_LOGP) : List.of(PolicyLoss.TOKEN_LOGP);
+        Map<String, INDArray> out = policy.graph().sd().output(ph, outs);
+        double gap = 0;
+        for (int r = 0; r < cs.size(); r++) {
+            Completion c = cs.get(r);
+            for (int t = 0; t < c.length(); t++) {
+                int col = batch.promptWidth + t - 1;
+                gap = Math.max(gap, Math.abs(out.get(PolicyLoss.TOKEN_LOGP).getDouble(r, col) - c.tokenLogProbs()[t]));
+                if (routes) gap = Math.max(gap, Math.abs(out.get(PolicyLoss.ROUTE_LOGP).getDouble(r, col) - c.routeLogProbs()[t]));
+            }
+        }
+        return gap;
+    }
+
+    @Test
+    void teacherForcedForwardReproducesTheRolloutLogProbs() {
+        Policy policy = RlTestModels.policy(RlTestModels.model(1), LatentMode.TARPO, 0.0); // 50/50 routing: a healthy mix
+        MixedRollout rollout = new MixedRollout(policy, RlTestModels.rollout(4, 12, "@@"), RlTestModels.text());
+        List<Completion> cs = rollout.generate(RlTestModels.prompts(), new Rng(7));
+        int soft = cs.stream().mapToInt(Completion::softSteps).sum(), steps = cs.stream().mapToInt(Completion::length).sum();
+        assertTrue(soft > 0.25 * steps && soft < 0.75 * steps, soft + " soft of " + steps);
+        double gap = recomputeGap(policy, RlTestModels.prompts(), cs, true);
+        assertTrue(gap <= 1e-4, "max |rollout - recompute| = " + gap);
+    }
+
+    @Test
+    void hrpoRolloutAgreesWithItsRecomputeToo() {
+        Policy policy = RlTestModels.policy(RlTestModels.model(2), LatentMode.HRPO, 0.0);
+        List<Completion> cs = new MixedRollout(policy, RlTestModels.rollout(3, 10, "@@"), RlTestModels.text())
+                .generate(RlTestModels.prompts(), new Rng(3));
+        assertTrue(cs.stream().allMatch(c -> c.softSteps() == c.length()), "hrpo mixes every step before the marker");
+        assertTrue(recomputeGap(policy, RlTestModels.prompts(), cs, false) <= 1e-4);
+    }
+
+    @Test
+    void sameSeedSameRolloutsDifferentSeedDifferentOnes() {
+        Policy policy = RlTestModels.policy(RlTestModels.model(3), LatentMode.TARPO, 0.0);
+        MixedRollout rollout = new MixedRollout(policy, RlTestModels.rollout(2, 10, "@@"), RlTestModels.text());
+        List<Completion> a = rollout.generate(RlTestModels.prompts(), new Rng(11));
+        List<Completion> b = rollout.generate(RlTestModels.prompts(), new Rng(11));
+        List<Completion> c = rollout.generate(RlTestModels.prompts(), new Rng(12));
+        boolean anyDifferent = false;
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i).tokens(), b.get(i).tokens());
+            assertArrayEquals(a.get(i).routes(), b.get(i).routes());
+            assertArrayEquals(a.get(i).tokenLogProbs(), b.get(i).tokenLogProbs());
+            anyDifferent |= !Arrays.equals(a.get(i).tokens(), c.get(i).tokens()) || !Arrays.equals(a.get(i).routes(), c.get(i).routes());
+        }
+        assertTrue(anyDifferent);
+    }
+
+    @Test
+    void softRatioOfAnUntrainedRouterFollowsItsBias() {
+        for (double[] biasAndRatio : new double[][]{{4.6, 0.01}, {0.0, 0.5}}) {
+            // a fresh model each time: a model that already has a router keeps it (that is how checkpoints restore one)
+            Policy policy = RlTestModels.policy(RlTestModels.model(4), LatentMode.TARPO, biasAndRatio[0]);
+            List<int[]> prompts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) prompts.add(new int[]{1, 3 + i, 10 + i});
+            List<Completion> cs = new MixedRollout(policy, RlTestModels.rollout(8, 40, "@@"), RlTestModels.text())
+                    .generate(prompts, new Rng(5));
+            int soft = cs.stream().mapToInt(Completion::softSteps).sum(), steps = cs.stream().mapToInt(Completion::length).sum();
+            double p = biasAndRatio[1], ratio = (double) soft / steps;
+            double sigma = Math.sqrt(p * (1 - p) / steps);
+            assertEquals(p, ratio, 4 * sigma + 0.002, "b0=" + biasAndRatio[0] + ": " + soft + "/" + steps);
+        }
+    }
+
+    @Test
+    void afterTheMarkerEveryRouteIsHard() {
+        Policy policy = RlTestModels.policy(RlTestModels.model(5), LatentMode.TARPO, -3.0); // mostly soft before it
+        TextDecoder text = RlTestModels.text();
+        List<Completion> cs = new MixedRollout(policy, RlTestModels.rollout(8, 30, "#"), text).generate(RlTestModels.prompts(), new Rng(9));
+        int checked = 0;
+        for (Completion c : cs) {
+            int first = -1;
+            for (int t = 0; t < c.length() && first < 0; t++) if (text.token(c.tokens()[t]).contains("#")) first = t;
+            if (first < 0) continue;
+            for (int t = first + 1; t < c.length(); t++) {
+                assertEquals(0, c.routes()[t], "route after the marker at step " + t);
+                checked++;
+            }
+        }
+        assertTrue(checked > 20, "too few post-marker steps to mean anything: " + checked);
+        assertTrue(cs.stream().mapToInt(Completion::softSteps).sum() > 0);
+    }
+
+    @Test
+    void grpoModeIsPlainSamplingFromTheGenerator() {
+        CausalLm lm = RlTestModels.model(6);
+        Policy policy = RlTestModels.policy(lm, LatentMode.GRPO, 4.6);
+        RolloutConfig rc = RlTestModels.rollout(1, 10, "@@");
+        List<Completion> cs = new MixedRollout(policy, rc, RlTestModels.text()).generate(RlTestModels.prompts(), new Rng(21));
+        var gen = lm.generator().generate(RlTestModels.prompts(), new GenerationConfig(10, rc.sampling(), 21,
+                rc.stopTokenIds(), rc.bannedTokenIds(), rc.padTokenId())).sequences();
+        for (int i = 0; i < cs.size(); i++) {
+            assertArrayEquals(gen.get(i).tokens(), cs.get(i).tokens(), "prompt " + i);
+            assertEquals(0, cs.get(i).softSteps());
+        }
+        assertFalse(cs.isEmpty());
+    }
+}
