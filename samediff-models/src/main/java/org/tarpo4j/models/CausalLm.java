@@ -89,20 +89,35 @@ public final class CausalLm implements AutoCloseable {
      * of the model; the trainer saves them separately.
      */
     public void save(Path dir, SafeTensorsDType dtype, long maxShardBytes) throws IOException {
-        AtomicDirectory.write(dir, tmp -> {
-            ModelConfig saved = withDtype(config, dtype);
-            saved.write(tmp.resolve("config.json"));
-            Map<String, INDArray> backbone = new LinkedHashMap<>();
-            for (String name : WeightLayout.expectedShapes(config).keySet()) backbone.put(name, parameters.get(name));
-            CheckpointWriter.write(tmp, backbone, dtype, maxShardBytes);
-            LatentHeads.save(tmp, parameters);
-            if (tokenizerDir != null) {
-                for (String f : TOKENIZER_FILES) {
-                    Path src = tokenizerDir.resolve(f);
-                    if (Files.isRegularFile(src)) Files.copy(src, tmp.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-                }
+        AtomicDirectory.write(dir, tmp -> writeTo(tmp, dtype, maxShardBytes));
+    }
+
+    /** The files of {@link #save} written into an existing directory, not atomically (for callers that are). */
+    public void writeTo(Path dir, SafeTensorsDType dtype, long maxShardBytes) throws IOException {
+        withDtype(config, dtype).write(dir.resolve("config.json"));
+        Map<String, INDArray> backbone = new LinkedHashMap<>();
+        for (String name : WeightLayout.expectedShapes(config).keySet()) backbone.put(name, parameters.get(name));
+        CheckpointWriter.write(dir, backbone, dtype, maxShardBytes);
+        LatentHeads.save(dir, parameters);
+        if (tokenizerDir != null) {
+            for (String f : TOKENIZER_FILES) {
+                Path src = tokenizerDir.resolve(f);
+                if (Files.isRegularFile(src)) Files.copy(src, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
-        });
+        }
+    }
+
+    /** Overwrites the backbone weights in place from a model directory saved by {@link #save} (same config). */
+    public void loadWeightsFrom(Path dir) throws IOException {
+        try (TensorSource source = Checkpoint.open(dir)) {
+            Map<String, INDArray> w = Checkpoint.loadExactly(source, WeightLayout.expectedShapes(config));
+            w.forEach((name, value) -> parameters.get(name).assign(value));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(dir + ": " + e.getMessage(), e);
+        }
+        LatentHeads.load(dir, parameters);
     }
 
     public void save(Path dir) throws IOException {

@@ -88,7 +88,10 @@ public final class LatentHeads {
                 if (!isHeadParameter(name)) {
                     throw new org.tarpo4j.models.io.CheckpointFormatException(file + ": tensor '" + name + "' is not a latent-head parameter");
                 }
-                parameters.put(name, f.readFloat(name, true));
+                INDArray value = f.readFloat(name, true);
+                // in place when the head exists already, so graphs built on these arrays see the restored values
+                if (parameters.contains(name)) parameters.get(name).assign(value);
+                else parameters.put(name, value);
             }
         }
     }

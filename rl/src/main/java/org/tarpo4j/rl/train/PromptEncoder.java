@@ -1,0 +1,9 @@
+package org.tarpo4j.rl.train;
+
+import org.tarpo4j.rl.data.Problem;
+
+/** A problem's prompt as token ids: the chat template for instruct models, the raw task text for the embedded one. */
+@FunctionalInterface
+public interface PromptEncoder {
+    int[] encode(Problem problem);
+}

@@ -1,0 +1,83 @@
+package org.tarpo4j.rl.train;
+
+import org.tarpo4j.rl.policy.PolicyLoss;
+import org.tarpo4j.rl.rollout.Completion;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Assembles a step's metrics under TRL's names where TRL has the concept. */
+final class StepMetricsBuilder {
+    private StepMetricsBuilder() {}
+
+    static StepMetrics build(int step, int epoch, List<Completion> completions, double[] reward, Map<String, double[]> byName,
+                             double[] advantages, TarpoConfig c, Map<String, Double> loss, double gradNorm, double lrFactor,
+                             boolean skipped, int skippedTotal, long rolloutNanos, long referenceNanos, long updateNanos) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", step);
+        m.put("epoch", epoch);
+        m.put("reward", mean(reward));
+        m.put("reward_std", meanGroupStd(reward, c.numGenerations));
+        byName.forEach((k, v) -> m.put("rewards/" + k + "/mean", mean(v)));
+        m.put("frac_reward_zero_std", org.tarpo4j.rl.core.Advantages.fractionZeroStd(reward, c.numGenerations));
+        int min = Integer.MAX_VALUE, max = 0, truncated = 0;
+        long tokens = 0, soft = 0;
+        for (Completion x : completions) {
+            min = Math.min(min, x.length());
+            max = Math.max(max, x.length());
+            tokens += x.length();
+            soft += x.softSteps();
+            if (!x.stopped()) truncated++;
+        }
+        int n = completions.size();
+        m.put("completions/mean_length", (double) tokens / n);
+        m.put("completions/min_length", min);
+        m.put("completions/max_length", max);
+        m.put("completions/clipped_ratio", (double) truncated / n);
+        m.put("soft_ratio", tokens == 0 ? 0.0 : (double) soft / tokens);
+        m.put("effective_tokens", (double) (tokens - soft) / n);
+        m.put("loss", loss.getOrDefault(PolicyLoss.LOSS, Double.NaN));
+        m.put("kl", loss.getOrDefault(PolicyLoss.KL_TOKEN, 0.0));
+        m.put("kl_route", loss.getOrDefault(PolicyLoss.KL_ROUTE, 0.0));
+        m.put("entropy", loss.getOrDefault(PolicyLoss.ENTROPY, Double.NaN));
+        if (loss.containsKey(PolicyLoss.ROUTE_ENTROPY)) m.put("route_entropy", loss.get(PolicyLoss.ROUTE_ENTROPY));
+        m.put("clip_ratio/region_mean", loss.getOrDefault(PolicyLoss.CLIP_RATIO, 0.0));
+        m.put("advantage_abs_mean", meanAbs(advantages));
+        m.put("grad_norm", gradNorm);
+        m.put("learning_rate", c.learningRate * lrFactor);
+        m.put("action_learning_rate", c.actionLearningRate * lrFactor);
+        m.put("skipped", skipped ? 1 : 0);
+        m.put("skipped_steps", skippedTotal);
+        m.put("time/rollout_s", rolloutNanos / 1e9);
+        m.put("time/reference_s", referenceNanos / 1e9);
+        m.put("time/update_s", updateNanos / 1e9);
+        return new StepMetrics(step, m);
+    }
+
+    static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) s += v;
+        return x.length == 0 ? 0 : s / x.length;
+    }
+
+    private static double meanAbs(double[] x) {
+        double s = 0;
+        for (double v : x) s += Math.abs(v);
+        return x.length == 0 ? 0 : s / x.length;
+    }
+
+    private static double meanGroupStd(double[] r, int g) {
+        double total = 0;
+        int groups = 0;
+        for (int start = 0; start + g <= r.length; start += g, groups++) {
+            double m = 0;
+            for (int i = start; i < start + g; i++) m += r[i];
+            m /= g;
+            double s = 0;
+            for (int i = start; i < start + g; i++) s += (r[i] - m) * (r[i] - m);
+            total += Math.sqrt(s / Math.max(1, g - 1));
+        }
+        return groups == 0 ? 0 : total / groups;
+    }
+}

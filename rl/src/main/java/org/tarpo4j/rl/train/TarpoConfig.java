@@ -1,0 +1,281 @@
+package org.tarpo4j.rl.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.tarpo4j.layers.LoraConfig;
+import org.tarpo4j.layers.tarpo.RouterConfig;
+import org.tarpo4j.layers.tarpo.SoftInputConfig;
+import org.tarpo4j.models.generation.SamplingConfig;
+import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.rl.core.Advantages;
+import org.tarpo4j.rl.core.LossConfig;
+import org.tarpo4j.rl.core.LossType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a TARPO/GRPO/HRPO run is configured by. Names follow TRL's {@code GRPOConfig} where the concept is shared
+ * (camelCase here; snake_case is accepted in files and on the command line); defaults are the method's §7.
+ * Read from JSON or YAML; unknown keys and out-of-range values are errors naming the key.
+ */
+public final class TarpoConfig {
+    // --- model and data
+    /** Hugging Face directory of the starting model. */
+    public String modelPath;
+    /** Training data: a JSONL file (format by {@link #dataFormat}). */
+    public String trainData;
+    /** gsm8k | math | jsonl (generic {"prompt","answer"}). */
+    public String dataFormat = "gsm8k";
+    /** Where checkpoints, metrics and completions go. */
+    public String outputDir = "runs/tarpo";
+
+    // --- TRL GRPOConfig names
+    public int numGenerations = 8;
+    /** Prompts per optimiser step (the paper: 8); each gives numGenerations completions. */
+    public int promptsPerStep = 8;
+    public int maxSteps = 100;
+    public double beta = 0.005;
+    public double epsilon = 0.2;
+    /** Upper clip; null = epsilon. */
+    public Double epsilonHigh;
+    public int numIterations = 1;
+    public String lossType = "grpo";
+    public String scaleRewards = "group";
+    public double temperature = 0.5;
+    public int topK = 50;
+    public double topP = 1.0;
+    public int maxCompletionLength = 1024;
+    /** Truncated completions (no stop token) are left out of the loss. */
+    public boolean maskTruncatedCompletions = false;
+    public double learningRate = 5e-6;
+    public String lrSchedulerType = "cosine";
+    public double warmupRatio = 0.1;
+    public double weightDecay = 0.1;
+    public double adamBeta1 = 0.9;
+    public double adamBeta2 = 0.99;
+    public double adamEpsilon = 1e-8;
+    public double maxGradNorm = 0.1;
+    public long seed = 42;
+    public int loggingSteps = 1;
+    public int saveSteps = 50;
+    /** Log a table of completions every N steps (0 = never). */
+    public int logCompletionsSteps = 10;
+    /** Ids never sampled and excluded from log-probs (e.g. pad, bos); null = the model's pad and bos. */
+    public List<Integer> bannedTokenIds;
+
+    // --- TARPO
+    public String mode = "tarpo";
+    /** b0, the router's initial hard log-odds; ignored if initialHardProbability is set. */
+    public double actionBias = RouterConfig.DEFAULT_HARD_BIAS;
+    /** If set, b0 = logit(p). */
+    public Double initialHardProbability;
+    public double actionLearningRate = 1e-4;
+    public double actionLossWeight = 0.1;
+    public int softTopK = 10;
+    public boolean softRenormalise = true;
+    public String answerMarker = "####";
+    public double actionTemperature = 1.0;
+    /** hard (the released code: reference on the all-hard sequence) or mixed (same soft inputs as the policy). */
+    public String referenceContext = "hard";
+    /** true: token term on every step (the released code); false: hard steps only (the paper). */
+    public boolean tokenLossOnSoftSteps = true;
+    public boolean greedyRouting = false;
+
+    // --- LoRA (false = full fine-tuning)
+    public boolean useLora = true;
+    public int loraRank = 32;
+    public double loraAlpha = 64;
+    public List<String> loraTargets = new ArrayList<>(LoraConfig.ALL_PROJECTIONS);
+
+    // --- rewards: name -> weight (gsm8k, math, format)
+    public Map<String, Double> rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
+
+    private static final ObjectMapper JSON = mapper(new ObjectMapper());
+    private static final ObjectMapper YAML = mapper(new ObjectMapper(new YAMLFactory()));
+
+    private static ObjectMapper mapper(ObjectMapper m) {
+        return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.PUBLIC_ONLY);
+    }
+
+    /** Reads a JSON or YAML file (by extension) and applies {@code key=value} overrides, then validates. */
+    public static TarpoConfig read(Path file, Map<String, String> overrides) throws IOException {
+        JsonNode tree;
+        String name = file.getFileName().toString();
+        ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        try {
+            tree = Files.isRegularFile(file) ? m.readTree(file.toFile()) : null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid " + (m == YAML ? "YAML" : "JSON") + " (" + e.getOriginalMessage() + ")", e);
+        }
+        if (tree == null) throw new IllegalArgumentException(file + ": no such config file");
+        if (!tree.isObject()) throw new IllegalArgumentException(file + ": expected an object at the top level");
+        return fromTree((ObjectNode) tree, overrides, file.toString());
+    }
+
+    /** The defaults with overrides applied. */
+    public static TarpoConfig defaults(Map<String, String> overrides) {
+        return fromTree(JSON.createObjectNode(), overrides, "command line");
+    }
+
+    private static TarpoConfig fromTree(ObjectNode tree, Map<String, String> overrides, String source) {
+        ObjectNode normalised = JSON.createObjectNode();
+        tree.fields().forEachRemaining(e -> normalised.set(camel(e.getKey()), e.getValue()));
+        overrides.forEach((k, v) -> normalised.set(camel(k), parseValue(v)));
+        try {
+            TarpoConfig c = JSON.treeToValue(normalised, TarpoConfig.class);
+            c.validate();
+            return c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName() + "'", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode parseValue(String v) {
+        try {
+            return JSON.readTree(v);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(v); // a bare word is a string
+        }
+    }
+
+    /** {@code learning_rate} / {@code learning-rate} -> {@code learningRate}. */
+    static String camel(String key) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char ch : key.toCharArray()) {
+            if (ch == '_' || ch == '-') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+
+    public void validate() {
+        positive("numGenerations", numGenerations);
+        positive("promptsPerStep", promptsPerStep);
+        positive("maxSteps", maxSteps);
+        positive("numIterations", numIterations);
+        positive("maxCompletionLength", maxCompletionLength);
+        positive("softTopK", softTopK);
+        positive("loggingSteps", loggingSteps);
+        nonNegative("saveSteps", saveSteps);
+        nonNegative("logCompletionsSteps", logCompletionsSteps);
+        range("beta", beta, 0, Double.MAX_VALUE);
+        range("epsilon", epsilon, 0, 1);
+        if (epsilonHigh != null) range("epsilonHigh", epsilonHigh, 0, 10);
+        range("temperature", temperature, 1e-6, 100);
+        range("topP", topP, 1e-9, 1);
+        nonNegative("topK", topK);
+        range("learningRate", learningRate, 0, 1);
+        range("actionLearningRate", actionLearningRate, 0, 1);
+        range("warmupRatio", warmupRatio, 0, 1);
+        range("weightDecay", weightDecay, 0, 10);
+        range("adamBeta1", adamBeta1, 0, 0.999999);
+        range("adamBeta2", adamBeta2, 0, 0.999999);
+        range("maxGradNorm", maxGradNorm, 0, Double.MAX_VALUE);
+        range("actionLossWeight", actionLossWeight, 0, 1e6);
+        range("actionTemperature", actionTemperature, 1e-6, 100);
+        if (initialHardProbability != null) range("initialHardProbability", initialHardProbability, 1e-12, 1 - 1e-12);
+        if (numGenerations < 2) throw new IllegalArgumentException("numGenerations must be >= 2 (group-relative advantages), got " + numGenerations);
+        LatentMode.parse(mode);
+        LossType.parse(lossType);
+        scaleRewards();
+        lrKind();
+        if (!referenceContext.equals("hard") && !referenceContext.equals("mixed")) {
+            throw new IllegalArgumentException("referenceContext must be 'hard' or 'mixed', got '" + referenceContext + "'");
+        }
+        if (answerMarker == null || answerMarker.isEmpty()) throw new IllegalArgumentException("answerMarker must be non-empty");
+        if (useLora) lora();
+        if (rewardWeights == null || rewardWeights.isEmpty()) throw new IllegalArgumentException("rewardWeights must name at least one reward");
+    }
+
+    private static void positive(String k, int v) { if (v <= 0) throw new IllegalArgumentException(k + " must be positive, got " + v); }
+
+    private static void nonNegative(String k, int v) { if (v < 0) throw new IllegalArgumentException(k + " must be >= 0, got " + v); }
+
+    private static void range(String k, double v, double lo, double hi) {
+        if (!(v >= lo && v <= hi)) throw new IllegalArgumentException(k + " must be in [" + lo + ", " + hi + "], got " + v);
+    }
+
+    // --- typed views
+
+    @JsonIgnore public LatentMode latentMode() { return LatentMode.parse(mode); }
+
+    @JsonIgnore public RouterConfig router() {
+        RouterConfig base = initialHardProbability != null ? RouterConfig.withInitialHardProbability(initialHardProbability)
+                : RouterConfig.withHardBias(actionBias);
+        return new RouterConfig(base.hardBias(), base.weightStd(), actionTemperature);
+    }
+
+    @JsonIgnore public SoftInputConfig softInput() { return new SoftInputConfig(softTopK, softRenormalise); }
+
+    @JsonIgnore public LoraConfig lora() { return useLora ? new LoraConfig(loraRank, loraAlpha, new java.util.HashSet<>(loraTargets)) : null; }
+
+    @JsonIgnore public SamplingConfig sampling() { return SamplingConfig.sample(temperature, topK, topP); }
+
+    @JsonIgnore public LossConfig loss() {
+        return new LossConfig(epsilon, epsilonHigh == null ? epsilon : epsilonHigh, beta, actionLossWeight,
+                LossType.parse(lossType), tokenLossOnSoftSteps, maxCompletionLength);
+    }
+
+    @JsonIgnore public Advantages.ScaleRewards scaleRewards() {
+        return switch (scaleRewards.toLowerCase(java.util.Locale.ROOT)) {
+            case "group", "true" -> Advantages.ScaleRewards.GROUP;
+            case "batch" -> Advantages.ScaleRewards.BATCH;
+            case "none", "false" -> Advantages.ScaleRewards.NONE;
+            default -> throw new IllegalArgumentException("scaleRewards must be group, batch or none, got '" + scaleRewards + "'");
+        };
+    }
+
+    @JsonIgnore public org.tarpo4j.models.training.LearningRateSchedule.Kind lrKind() {
+        return switch (lrSchedulerType.toLowerCase(java.util.Locale.ROOT)) {
+            case "cosine" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.COSINE;
+            case "linear" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.LINEAR;
+            case "constant", "constant_with_warmup" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.CONSTANT;
+            default -> throw new IllegalArgumentException("lrSchedulerType must be cosine, linear or constant, got '" + lrSchedulerType + "'");
+        };
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TarpoConfig fromJson(String json) {
+        try {
+            TarpoConfig c = JSON.readValue(json, TarpoConfig.class);
+            c.validate();
+            return c;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("trainer config: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public TarpoConfig copy() { return fromJson(toJson()); }
+
+}
