@@ -1,0 +1,45 @@
+package org.tarpo4j.rl.data;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The problems of one data file, in file order.
+ *
+ * @param name     a label for logs and metrics, e.g. the file name
+ * @param problems the problems; empty for a file with no rows
+ * @param skipped  why each skipped row was skipped (file, line, reason), when the loader was asked to skip rows
+ *                 without a usable answer ({@link LoadOptions#skipUnanswerable()})
+ */
+public record ProblemSet(String name, List<Problem> problems, List<String> skipped) implements Iterable<Problem> {
+    public ProblemSet {
+        Objects.requireNonNull(name, "name");
+        problems = List.copyOf(problems);
+        skipped = List.copyOf(skipped);
+    }
+
+    /** A set with nothing skipped. */
+    public ProblemSet(String name, List<Problem> problems) {
+        this(name, problems, List.of());
+    }
+
+    /** The set read from {@code file}, named after it. */
+    static ProblemSet of(Path file, JsonlReader.Rows<Problem> rows) {
+        return new ProblemSet(file.getFileName().toString(), rows.values(), rows.skipped());
+    }
+
+    public int size() {
+        return problems.size();
+    }
+
+    public Problem get(int index) {
+        return problems.get(index);
+    }
+
+    @Override
+    public Iterator<Problem> iterator() {
+        return problems.iterator();
+    }
+}

@@ -1,0 +1,29 @@
+package org.tarpo4j.rl.reward;
+
+/**
+ * The method's answer rule (§8): reward 1 iff the answer marker occurs exactly once in the completion and the text
+ * after it matches the gold answer, else 0. Subclasses say what "matches" means.
+ */
+public abstract class MarkedAnswerReward implements RewardFunction {
+    private final String marker;
+
+    protected MarkedAnswerReward(String marker) {
+        AnswerExtraction.requireMarker(marker);
+        this.marker = marker;
+    }
+
+    /** The answer marker, e.g. {@code ####}. */
+    public final String marker() {
+        return marker;
+    }
+
+    @Override
+    public final double score(String completion, String goldAnswer) {
+        return AnswerExtraction.afterSingleMarker(completion, marker)
+                .filter(after -> matches(after, goldAnswer))
+                .isPresent() ? 1.0 : 0.0;
+    }
+
+    /** Whether {@code afterMarker}, the completion's text after its only marker, gives the gold answer. */
+    protected abstract boolean matches(String afterMarker, String goldAnswer);
+}

@@ -1,0 +1,89 @@
+package org.tarpo4j.rl.reward;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A weighted sum of reward functions. {@link #score} is the total; {@link #scoreAll} also gives each function's own
+ * score, for metrics.
+ */
+public final class WeightedRewards implements RewardFunction {
+    public static final String NAME = "weighted";
+
+    /** One term of the sum. */
+    public record Term(RewardFunction function, double weight) {
+        public Term {
+            Objects.requireNonNull(function, "function");
+            if (!Double.isFinite(weight)) throw new IllegalArgumentException("weight of " + function.name() + " is not finite: " + weight);
+        }
+    }
+
+    /**
+     * The weighted total and each function's unweighted score.
+     *
+     * @param byName insertion-ordered as the terms, keyed by {@link RewardFunction#name()}
+     */
+    public record Scores(double total, Map<String, Double> byName) {
+        public Scores {
+            byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+        }
+    }
+
+    private final List<Term> terms;
+
+    /** @throws IllegalArgumentException for no terms, or two functions with the same name (their metrics would clash) */
+    public WeightedRewards(List<Term> terms) {
+        if (terms.isEmpty()) throw new IllegalArgumentException("at least one reward function is needed");
+        Set<String> names = new HashSet<>();
+        for (Term t : terms) {
+            if (!names.add(t.function().name())) {
+                throw new IllegalArgumentException("two reward functions are named '" + t.function().name() + "'");
+            }
+        }
+        this.terms = List.copyOf(terms);
+    }
+
+    /** Convenience for a single function with weight 1. */
+    public static WeightedRewards of(RewardFunction function) {
+        return new WeightedRewards(List.of(new Term(function, 1.0)));
+    }
+
+    public List<Term> terms() {
+        return terms;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public double score(String completion, String goldAnswer) {
+        return scoreAll(completion, goldAnswer).total();
+    }
+
+    /** Every function's score and the weighted total. */
+    public Scores scoreAll(String completion, String goldAnswer) {
+        Map<String, Double> byName = new LinkedHashMap<>();
+        double total = 0;
+        for (Term t : terms) {
+            double s = t.function().score(completion, goldAnswer);
+            byName.put(t.function().name(), s);
+            total += t.weight() * s;
+        }
+        return new Scores(total, byName);
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        for (Term t : terms) parts.add(t.weight() + "*" + t.function().name());
+        return "WeightedRewards[" + String.join(" + ", parts) + "]";
+    }
+}
