@@ -17,8 +17,11 @@ public final class PolicyObjective {
     public static SDVariable clippedSurrogate(SameDiff sd, SDVariable logp, SDVariable oldLogp, SDVariable advantages,
                                               double epsilonLow, double epsilonHigh) {
         SDVariable ratio = sd.math.exp(logp.sub(oldLogp));                                    // [B, T]
-        SDVariable clipped = sd.math.clipByValue(ratio, 1 - epsilonLow, 1 + epsilonHigh);
-        return sd.math.min(ratio.mul(advantages), clipped.mul(advantages));
+        SDVariable unclipped = ratio.mul(advantages);
+        SDVariable clipped = sd.math.clipByValue(ratio, 1 - epsilonLow, 1 + epsilonHigh).mul(advantages);
+        // min(u, c) written as u - relu(u - c): SameDiff M2.1's pairwise min sends the full gradient to BOTH inputs
+        // on a tie, and inside the clip range (always, with one update per rollout) u == c, which doubled it
+        return unclipped.sub(sd.nn.relu(unclipped.sub(clipped), 0));
     }
 
     /** The k3 estimator of KL(π || ref): {@code exp(ref - logp) - (ref - logp) - 1} ≥ 0, per token. */
