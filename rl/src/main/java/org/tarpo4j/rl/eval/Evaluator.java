@@ -1,0 +1,109 @@
+package org.tarpo4j.rl.eval;
+
+import org.tarpo4j.models.generation.Rng;
+import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.policy.Policy;
+import org.tarpo4j.rl.reward.AnswerExtraction;
+import org.tarpo4j.rl.reward.MathReward;
+import org.tarpo4j.rl.reward.NumericAnswer;
+import org.tarpo4j.rl.reward.RewardFunction;
+import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.rollout.MixedRollout;
+import org.tarpo4j.rl.rollout.RolloutConfig;
+import org.tarpo4j.rl.rollout.TextDecoder;
+import org.tarpo4j.rl.train.PromptEncoder;
+import org.tarpo4j.rl.train.ProgressReporter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Samples k completions per problem (stochastic routing, as the paper evaluates) and reports avg@k, unbiased pass@k,
+ * maj@k with a 95% interval, generated and effective tokens, and the soft ratio. {@code rollout.numGenerations()} is
+ * k; prompts are processed {@code promptsPerBatch} at a time.
+ */
+public final class Evaluator {
+    private final Policy policy;
+    private final RolloutConfig rollout;
+    private final TextDecoder text;
+    private final int promptsPerBatch;
+
+    public Evaluator(Policy policy, RolloutConfig rollout, TextDecoder text, int promptsPerBatch) {
+        this.policy = policy;
+        this.rollout = rollout;
+        this.text = text;
+        this.promptsPerBatch = Math.max(1, promptsPerBatch);
+    }
+
+    public EvalResult evaluate(String benchmark, List<Problem> problems, PromptEncoder prompts, RewardFunction reward, long seed,
+                               Consumer<Completion> sink) {
+        int k = rollout.numGenerations();
+        MixedRollout sampler = new MixedRollout(policy, rollout, text);
+        Rng rng = new Rng(seed);
+        double[] accuracy = new double[problems.size()];
+        Map<Integer, double[]> pass = new LinkedHashMap<>();
+        for (int j : EvalResult.passKs(k)) pass.put(j, new double[problems.size()]);
+        double[] maj = new double[problems.size()];
+        Map<String, Integer> perProblem = new LinkedHashMap<>();
+        long tokens = 0, soft = 0, completions = 0;
+        try (ProgressReporter progress = new ProgressReporter("eval " + benchmark, problems.size(), 0)) {
+            for (int start = 0; start < problems.size(); start += promptsPerBatch) {
+                List<Problem> chunk = problems.subList(start, Math.min(problems.size(), start + promptsPerBatch));
+                List<int[]> ids = new ArrayList<>();
+                for (Problem p : chunk) ids.add(prompts.encode(p));
+                List<Completion> out = sampler.generate(ids, rng);
+                for (int i = 0; i < chunk.size(); i++) {
+                    Problem p = chunk.get(i);
+                    int correct = 0;
+                    Map<String, Integer> votes = new HashMap<>();
+                    Map<String, Boolean> keyCorrect = new HashMap<>();
+                    String best = null;
+                    for (Completion c : out.subList(i * k, (i + 1) * k)) {
+                        boolean ok = reward.score(c.text(), p.answer()) >= 0.5;
+                        correct += ok ? 1 : 0;
+                        tokens += c.length();
+                        soft += c.softSteps();
+                        completions++;
+                        String key = answerKey(c.text(), rollout.answerMarker());
+                        if (key != null) {
+                            int v = votes.merge(key, 1, Integer::sum);
+                            keyCorrect.merge(key, ok, Boolean::logicalOr);
+                            if (best == null || v > votes.get(best)) best = key;
+                        }
+                        if (sink != null) sink.accept(c);
+                    }
+                    int row = start + i;
+                    accuracy[row] = (double) correct / k;
+                    for (var e : pass.entrySet()) e.getValue()[row] = PassAtK.unbiased(k, correct, e.getKey());
+                    maj[row] = best != null && keyCorrect.get(best) ? 1 : 0;
+                    perProblem.put(p.id(), correct);
+                    progress.advance(String.format(java.util.Locale.ROOT, "avg %.3f", mean(accuracy, row + 1)));
+                }
+            }
+        }
+        Map<Integer, Double> passMeans = new LinkedHashMap<>();
+        pass.forEach((j, v) -> passMeans.put(j, mean(v, v.length)));
+        return new EvalResult(benchmark, problems.size(), k, mean(accuracy, accuracy.length), PassAtK.halfWidth95(accuracy),
+                passMeans, mean(maj, maj.length), (double) tokens / completions, (double) (tokens - soft) / completions,
+                tokens == 0 ? 0 : (double) soft / tokens, perProblem);
+    }
+
+    /** The answer a completion gives, normalised for voting: a canonical number when there is one, else MATH's form. */
+    static String answerKey(String completion, String marker) {
+        if (completion == null) return null;
+        var after = AnswerExtraction.afterSingleMarker(completion, marker);
+        if (after.isEmpty()) return null;
+        var number = AnswerExtraction.lastNumber(after.get()).flatMap(NumericAnswer::canonical);
+        return number.orElseGet(() -> MathReward.normalize(after.get().strip()));
+    }
+
+    private static double mean(double[] x, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += x[i];
+        return n == 0 ? 0 : s / n;
+    }
+}
