@@ -7,6 +7,7 @@ import org.tarpo4j.rl.reward.RewardFunction;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,7 +159,7 @@ public final class ArithmeticTask {
 
     /** The prompt strings of {@code problems}, e.g. to exclude a held-out set from training. */
     public static Set<String> prompts(List<Problem> problems) {
-        Set<String> s = new java.util.HashSet<>();
+        Set<String> s = new HashSet<>();
         for (Problem p : problems) s.add(p.prompt());
         return s;
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class ArithmeticTokenizer {
         if (problem.reference() == null) throw new IllegalArgumentException("problem " + problem.id() + " has no reference");
         int eos = tokenizer.eosTokenId().orElseThrow(() -> new IllegalArgumentException(tokenizer + " has no eos_token"));
         int[] text = tokenizer.encode(problem.reference(), false);
-        int[] ids = java.util.Arrays.copyOf(text, text.length + 1);
+        int[] ids = Arrays.copyOf(text, text.length + 1);
         ids[text.length] = eos;
         return ids;
     }
