@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -81,8 +82,7 @@ public final class JsonlReader {
             throw new DatasetFormatException(file, line, "not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (!(node instanceof ObjectNode object)) {
-            throw new DatasetFormatException(file, line, "not a JSON object (it is "
-                    + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ")");
+            throw new DatasetFormatException(file, line, "not a JSON object (it is " + JsonlRow.kind(node) + ")");
         }
         return object;
     }
@@ -148,7 +148,7 @@ public final class JsonlReader {
             int length = bytes.length;
             if (length > 0 && bytes[length - 1] == '\r') length--;
             checkLength(length);
-            return length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+            return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -59,7 +60,8 @@ public record JsonlRow(Path file, long line, ObjectNode json) {
         return new UnanswerableRowException(file, line, problem);
     }
 
-    private static String kind(JsonNode node) {
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    /** The JSON type of {@code node} for messages: "string", "number", "array", ... */
+    static String kind(JsonNode node) {
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 }
