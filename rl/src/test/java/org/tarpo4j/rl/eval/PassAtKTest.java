@@ -1,0 +1,31 @@
+package org.tarpo4j.rl.eval;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PassAtKTest {
+    @Test
+    void unbiasedEstimatorMatchesTheCombinatorialFormula() {
+        assertEquals(0.4, PassAtK.unbiased(5, 2, 1), 1e-12);
+        assertEquals(1 - 3.0 / 10, PassAtK.unbiased(5, 2, 2), 1e-12);     // 1 - C(3,2)/C(5,2)
+        assertEquals(1 - 1.0 / 10, PassAtK.unbiased(5, 2, 3), 1e-12);     // 1 - C(3,3)/C(5,3)
+        assertEquals(1.0, PassAtK.unbiased(5, 2, 4), 1e-12);
+        assertEquals(0.0, PassAtK.unbiased(8, 0, 8), 1e-12);
+        assertEquals(1 - (28.0 / 32) * (27.0 / 31) * (26.0 / 30) * (25.0 / 29), PassAtK.unbiased(32, 4, 4), 1e-12);
+    }
+
+    @Test
+    void ninetyFivePercentHalfWidth() {
+        // values {0, 1, 1, 0}: sd (n-1) = 0.57735, se = 0.288675, x1.96 = 0.5658
+        assertEquals(1.959964 * Math.sqrt(1.0 / 3) / 2, PassAtK.halfWidth95(new double[]{0, 1, 1, 0}), 1e-9);
+    }
+
+    @Test
+    void majorityKeysNormaliseNumbers() {
+        assertEquals("72", Evaluator.answerKey("so 72.0 #### 72.0", "####"));
+        assertEquals("1234", Evaluator.answerKey("x #### 1,234", "####"));
+        assertEquals(null, Evaluator.answerKey("no marker 5", "####"));
+        assertEquals(null, Evaluator.answerKey("#### 5 #### 6", "####"));
+    }
+}
