@@ -1,0 +1,134 @@
+package org.tarpo4j.examples.embedded;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.tarpo4j.examples.arith.ArithmeticTask;
+import org.tarpo4j.examples.arith.ArithmeticTokenizer;
+import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.reward.WeightedRewards;
+import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.train.TarpoConfig;
+import org.tarpo4j.rl.train.TarpoTrainer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One RL run of the embedded task: a fresh copy of the warm start, held-out accuracy before, {@code rlSteps} of
+ * GRPO / HRPO / TARPO, held-out accuracy after; {@value #SUMMARY} and the trainer's logs land in the run directory.
+ */
+public final class EmbeddedRun {
+    public static final String SUMMARY = "summary.json";
+    public static final String HELD_OUT_COMPLETIONS = "heldout_completions.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private EmbeddedRun() {}
+
+    /** The trainer config of the embedded run (full fine-tuning, no KL, constant rate after a short warm-up). */
+    public static TarpoConfig config(EmbeddedPreset p, String mode, long seed, Path warmStart) {
+        TarpoConfig c = TarpoConfig.defaults(Map.of());
+        c.modelPath = warmStart.toString();
+        c.mode = mode;
+        c.seed = seed;
+        c.maxSteps = p.rlSteps();
+        c.promptsPerStep = p.promptsPerStep();
+        c.numGenerations = p.numGenerations();
+        c.learningRate = p.rlLearningRate();
+        c.actionLearningRate = p.routerLearningRate();
+        c.warmupRatio = (double) p.warmupSteps() / p.rlSteps();
+        c.lrSchedulerType = "constant_with_warmup";
+        c.adamBeta1 = 0.9;
+        c.adamBeta2 = 0.99;
+        c.weightDecay = 0.0;
+        c.maxGradNorm = 1.0;
+        c.beta = 0.0;
+        c.temperature = p.temperature();
+        c.topK = 0;
+        c.maxCompletionLength = p.maxCompletionLength();
+        c.actionBias = p.hardBias();
+        c.useLora = false;
+        c.saveSteps = 0;
+        c.logCompletionsSteps = Math.max(1, p.rlSteps() / 10);
+        c.bannedTokenIds = List.of(ArithmeticTokenizer.PAD_ID, ArithmeticTokenizer.BOS_ID);
+        c.rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
+        c.validate();
+        return c;
+    }
+
+    public static Map<String, Object> run(EmbeddedTask task, Path warmStart, Path runDir, String mode, long seed) throws IOException {
+        EmbeddedPreset p = task.preset();
+        Files.createDirectories(runDir);
+        TarpoConfig config = config(p, mode, seed, warmStart);
+        CausalLm model = CausalLm.fromPretrained(warmStart);
+        List<Problem> eval = task.heldOut(p.evalProblems());
+
+        long t0 = System.nanoTime();
+        TarpoTrainer trainer = new TarpoTrainer(config, model, task.trainingProblems(p.rlSteps() * p.promptsPerStep(), seed),
+                task.prompts(), WeightedRewards.of(ArithmeticTask.reward()), task.text(), runDir);
+        TaskEvaluation.Accuracy before = TaskEvaluation.evaluate(task, trainer.policy(), eval, p.evalSamples(), null);
+        long t1 = System.nanoTime();
+        trainer.train();
+        long t2 = System.nanoTime();
+        List<Completion> samples = new ArrayList<>();
+        TaskEvaluation.Accuracy after = TaskEvaluation.evaluate(task, trainer.policy(), eval, p.evalSamples(), samples::add);
+        long t3 = System.nanoTime();
+        writeCompletions(runDir, task, eval, samples, p.evalSamples());
+
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("mode", mode);
+        s.put("seed", seed);
+        s.put("preset", p.name());
+        s.put("rl_steps", p.rlSteps());
+        s.put("before", accuracy(before));
+        s.put("after", accuracy(after));
+        s.put("time_s", Map.of("eval_before", (t1 - t0) / 1e9, "rl", (t2 - t1) / 1e9, "eval_after", (t3 - t2) / 1e9));
+        Files.writeString(runDir.resolve(SUMMARY), JSON.writeValueAsString(s));
+        Files.writeString(runDir.resolve("trainer_config.json"), config.toJson());
+        return s;
+    }
+
+    private static Map<String, Object> accuracy(TaskEvaluation.Accuracy a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("greedy", a.greedy().avgAtK());
+        m.put("sampled_avg_at_k", a.sampled().avgAtK());
+        m.put("sampled_ci95", a.sampled().avgAtKCi95());
+        m.put("pass_at_k", a.sampled().passAtK().get(a.sampled().k()));
+        m.put("maj_at_k", a.sampled().majAtK());
+        m.put("k", a.sampled().k());
+        m.put("problems", a.sampled().problems());
+        m.put("soft_ratio", a.sampled().softRatio());
+        m.put("mean_tokens", a.sampled().meanTokens());
+        m.put("mean_effective_tokens", a.sampled().meanEffectiveTokens());
+        return m;
+    }
+
+    /** Held-out completions after RL with their routes, for the report's routing view. */
+    private static void writeCompletions(Path runDir, EmbeddedTask task, List<Problem> eval, List<Completion> samples, int k)
+            throws IOException {
+        StringBuilder b = new StringBuilder();
+        var text = task.text();
+        for (int i = 0; i < samples.size(); i++) {
+            Completion c = samples.get(i);
+            Map<String, Object> row = new LinkedHashMap<>();
+            Problem p = eval.get(i / k);
+            row.put("prompt", p.prompt());
+            row.put("answer", p.answer());
+            List<String> tokens = new ArrayList<>();
+            for (int id : c.tokens()) tokens.add(text.token(id));
+            row.put("tokens", tokens);
+            row.put("routes", c.routes());
+            row.put("reward", ArithmeticTask.reward().score(c.text(), p.answer()));
+            b.append(JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(row)).append('\n');
+        }
+        Files.writeString(runDir.resolve(HELD_OUT_COMPLETIONS), b, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+}

@@ -1,0 +1,19 @@
+package org.tarpo4j.rl.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Dataset loaders by format name ({@code gsm8k}, {@code math}, {@code jsonl}). */
+public final class Datasets {
+    private Datasets() {}
+
+    /** MATH rows without a usable boxed answer are skipped (two such rows exist upstream) and listed in the set. */
+    public static ProblemSet load(String format, Path file) throws IOException {
+        return switch (format) {
+            case "gsm8k" -> Gsm8k.load(file);
+            case "math" -> MathDataset.load(file, LoadOptions.STRICT.skippingUnanswerable());
+            case "jsonl" -> GenericJsonl.load(file);
+            default -> throw new IllegalArgumentException("unknown data format '" + format + "' (gsm8k, math or jsonl)");
+        };
+    }
+}

@@ -1,0 +1,25 @@
+package org.tarpo4j.rl.reward;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Built-in reward functions by name ({@code gsm8k}, {@code math}, {@code format}), for configs and the CLI. */
+public final class RewardRegistry {
+    private RewardRegistry() {}
+
+    public static RewardFunction byName(String name, String marker) {
+        return switch (name) {
+            case Gsm8kReward.NAME -> new Gsm8kReward(marker);
+            case MathReward.NAME -> new MathReward(marker);
+            case FormatReward.NAME -> new FormatReward(marker);
+            default -> throw new IllegalArgumentException("unknown reward '" + name + "' (gsm8k, math or format)");
+        };
+    }
+
+    public static WeightedRewards weighted(Map<String, Double> weights, String marker) {
+        List<WeightedRewards.Term> terms = new ArrayList<>();
+        weights.forEach((name, w) -> terms.add(new WeightedRewards.Term(byName(name, marker), w)));
+        return new WeightedRewards(terms);
+    }
+}

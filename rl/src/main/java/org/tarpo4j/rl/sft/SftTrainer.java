@@ -1,0 +1,97 @@
+package org.tarpo4j.rl.sft;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.decoder.DecoderGraph;
+import org.tarpo4j.models.decoder.DecoderOptions;
+import org.tarpo4j.models.training.AdamW;
+import org.tarpo4j.models.training.GradientClipping;
+import org.tarpo4j.models.training.LanguageModelLoss;
+import org.tarpo4j.models.training.LearningRateSchedule;
+import org.tarpo4j.models.training.TokenLogProbs;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Supervised fine-tuning of every weight on (prompt, completion) pairs: next-token cross-entropy on the completion
+ * tokens, sequences right-padded in a batch. Used for the embedded task's warm start before RL.
+ */
+public final class SftTrainer {
+    private final CausalLm model;
+    private final SftConfig config;
+    private final DecoderGraph graph;
+    private final AdamW optimizer;
+    private final LearningRateSchedule schedule;
+    private final List<String> parameters;
+    private int step;
+
+    public SftTrainer(CausalLm model, SftConfig config, int totalSteps) {
+        this.model = model;
+        this.config = config;
+        this.graph = model.buildGraph(DecoderOptions.plain(model.maxContext()));
+        LanguageModelLoss.attach(graph, config.bannedTokenIds());
+        this.parameters = List.copyOf(model.parameters().asMap().keySet());
+        this.optimizer = new AdamW(List.of(new AdamW.Group("all", model.parameters().asMap(), config.learningRate(), config.weightDecay())),
+                config.beta1(), config.beta2(), 1e-8);
+        this.schedule = new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, config.warmupSteps(), Math.max(1, totalSteps));
+    }
+
+    /** One update on a batch; returns the mean loss per completion token (NaN if the step was skipped as non-finite). */
+    public double step(List<SftExample> batch) {
+        Map<String, INDArray> ph = inputs(batch);
+        Gradients.Result r = Gradients.compute(graph.graph(), LanguageModelLoss.LOSS, ph, List.of(LanguageModelLoss.LOSS), parameters);
+        double loss = r.outputs().get(LanguageModelLoss.LOSS).getDouble(0);
+        double norm = GradientClipping.globalNorm(r.gradients());
+        if (Double.isFinite(loss) && Double.isFinite(norm)) {
+            GradientClipping.clip(r.gradients(), config.maxGradNorm());
+            // HF's warm-up starts at factor 0; a supervised run this short cannot spare the step, so count from 1
+            optimizer.step(r.gradients(), schedule.factor(step + 1));
+        } else {
+            loss = Double.NaN;
+        }
+        step++;
+        return loss;
+    }
+
+    public int steps() { return step; }
+
+    private Map<String, INDArray> inputs(List<SftExample> batch) {
+        int width = 0;
+        for (SftExample e : batch) width = Math.max(width, e.prompt().length + e.completion().length);
+        int b = batch.size();
+        int pad = model.config().padTokenId() != null ? model.config().padTokenId() : model.config().primaryEosTokenId();
+        int[][] ids = new int[b][width], pos = new int[b][width], mask = new int[b][width], labels = new int[b][width];
+        float[][] lossMask = new float[b][width];
+        for (int r = 0; r < b; r++) {
+            SftExample e = batch.get(r);
+            int n = e.prompt().length + e.completion().length;
+            for (int c = 0; c < width; c++) {
+                ids[r][c] = c < e.prompt().length ? e.prompt()[c] : c < n ? e.completion()[c - e.prompt().length] : pad;
+                pos[r][c] = c < n ? c : 0;
+                mask[r][c] = c < n ? 1 : 0;
+            }
+            for (int c = e.prompt().length - 1; c < n - 1; c++) {
+                labels[r][c] = ids[r][c + 1];
+                lossMask[r][c] = 1;
+            }
+        }
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(ids));
+        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(pos));
+        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(mask));
+        var c = model.config();
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            INDArray empty = Nd4j.create(DataType.FLOAT, b, c.numKeyValueHeads(), 0, c.headDim());
+            ph.put(DecoderGraph.pastKey(l), empty);
+            ph.put(DecoderGraph.pastValue(l), empty);
+        }
+        ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
+        ph.put(LanguageModelLoss.LOSS_MASK, Nd4j.createFromArray(lossMask));
+        return ph;
+    }
+}
