@@ -81,7 +81,7 @@ class FoundationCommandsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : List.of("logits", "tokenize", "generate", "bench")) {
+        for (String cmd : List.of("train", "sft", "eval", "compare", "report", "logits", "tokenize", "generate", "bench")) {
             var r = CliRunner.run(cmd, "--help");
             assertEquals(0, r.exitCode(), cmd);
             assertTrue(r.out().contains("Usage: tarpo " + cmd), cmd + ": " + r.out());

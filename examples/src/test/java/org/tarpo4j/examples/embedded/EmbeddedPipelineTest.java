@@ -1,22 +1,24 @@
 package org.tarpo4j.examples.embedded;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tarpo4j.examples.report.ReportWriter;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.rl.train.MetricsLog;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The embedded job end to end on the tiny preset: warm start, RL in every mode, summaries and logs. */
+/** The embedded job end to end on the tiny preset: warm start, a comparison of every mode, and the report. */
 class EmbeddedPipelineTest {
     @Test
-    @SuppressWarnings("unchecked")
-    void warmStartThenEveryModeWritesItsSummary(@TempDir Path runs) throws Exception {
+    void warmStartThenComparisonOfEveryModeThenReport(@TempDir Path runs) throws Exception {
         try (EmbeddedTask task = new EmbeddedTask(EmbeddedPreset.TINY, EmbeddedLayout.tokenizer(runs))) {
             Path warm = EmbeddedLayout.warmStart(runs, EmbeddedPreset.TINY, 0);
             WarmStart.Result first = WarmStart.ensure(task, warm, 0);
@@ -26,20 +28,30 @@ class EmbeddedPipelineTest {
             assertEquals(28, loaded.config().vocabSize());
             assertTrue(loaded.tokenizer().isPresent(), "the warm start carries its tokenizer");
 
-            for (String mode : new String[]{"tarpo", "grpo", "hrpo"}) {
-                Path run = runs.resolve(mode);
-                Map<String, Object> s = EmbeddedRun.run(task, warm, run, mode, 1);
-                assertEquals(mode, s.get("mode"));
-                Map<String, Object> after = (Map<String, Object>) s.get("after");
-                double acc = (double) after.get("sampled_avg_at_k");
-                assertTrue(acc >= 0 && acc <= 1);
+            Path dir = runs.resolve("compare");
+            Comparison.run(task, warm, dir, List.of("grpo", "hrpo", "tarpo"), 1);
+            JsonNode c = new ObjectMapper().readTree(dir.resolve(Comparison.FILE).toFile());
+            for (String mode : List.of("grpo", "hrpo", "tarpo")) {
+                Path run = dir.resolve(mode + "-seed0");
                 assertEquals(EmbeddedPreset.TINY.rlSteps(), MetricsLog.read(run).size());
-                assertTrue(Files.exists(run.resolve(EmbeddedRun.SUMMARY)));
                 assertTrue(Files.size(run.resolve(EmbeddedRun.HELD_OUT_COMPLETIONS)) > 0);
-                double soft = (double) after.get("soft_ratio");
+                JsonNode after = c.get("aggregate").get(mode).get("after");
+                double acc = after.get("sampled_avg_at_k").asDouble(), soft = after.get("soft_ratio").asDouble();
+                assertTrue(acc >= 0 && acc <= 1);
                 if (mode.equals("grpo")) assertEquals(0.0, soft);
                 else assertTrue(soft > 0, mode + " uses soft inputs");
             }
+            assertTrue(Comparison.table(new ObjectMapper().readValue(dir.resolve(Comparison.FILE).toFile(), java.util.Map.class)).contains("tarpo"));
+
+            Path html = ReportWriter.write(dir);
+            String page = Files.readString(html);
+            for (String png : List.of("reward.png", "kl.png", "soft_ratio.png", "completion_length.png", "accuracy.png", "soft_by_class.png")) {
+                assertTrue(Files.size(html.resolveSibling(png)) > 1000, png);
+                assertTrue(page.contains(png), png);
+            }
+            assertTrue(page.contains("class=\"soft\""), "soft steps are highlighted");
+            assertTrue(page.contains("digits"), "soft ratio per token class");
+            assertTrue(Files.exists(ReportWriter.write(dir.resolve("tarpo-seed0"))), "a single run's report too");
         }
     }
 }

@@ -1,0 +1,85 @@
+package org.tarpo4j.examples.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** The report page. */
+final class Html {
+    private Html() {}
+
+    static String page(Path dir, List<RunData> runs, JsonNode comparison, RunData routed, RoutingStats stats) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tarpo4j report</title><style>")
+                .append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}")
+                .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
+                .append(".soft{background:#ffd54f;border-radius:3px}.ok{color:#2e7d32}.bad{color:#c62828}")
+                .append("code{font-size:1.05em}img{max-width:100%}</style></head><body>");
+        b.append("<h1>tarpo4j report</h1><p>").append(esc(dir.toAbsolutePath().toString())).append("</p>");
+
+        b.append("<h2>Held-out accuracy</h2><table><tr><th>run</th><th>mode</th><th>sampled avg@k before</th>")
+                .append("<th>sampled avg@k after</th><th>greedy before</th><th>greedy after</th><th>soft ratio after</th></tr>");
+        for (RunData r : runs) {
+            if (r.summary() == null) continue;
+            JsonNode be = r.summary().get("before"), af = r.summary().get("after");
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.1f ± %.1f</td><td>%.1f ± %.1f</td><td>%.1f</td><td>%.1f</td><td>%.3f</td></tr>",
+                    esc(r.name()), esc(r.mode()), 100 * be.get("sampled_avg_at_k").asDouble(), 100 * be.get("sampled_ci95").asDouble(),
+                    100 * af.get("sampled_avg_at_k").asDouble(), 100 * af.get("sampled_ci95").asDouble(),
+                    100 * be.get("greedy").asDouble(), 100 * af.get("greedy").asDouble(), af.get("soft_ratio").asDouble()));
+        }
+        b.append("</table>");
+        if (comparison != null) {
+            b.append("<h3>Per method (").append(comparison.get("seeds").asInt()).append(" seed(s); interval over seeds when more than one)</h3><pre>");
+            b.append(esc(aggregateTable(comparison))).append("</pre>");
+        }
+        b.append("<img src=\"accuracy.png\">");
+
+        b.append("<h2>Training</h2><img src=\"reward.png\"><img src=\"soft_ratio.png\"><img src=\"kl.png\"><img src=\"completion_length.png\">");
+
+        if (stats != null) {
+            b.append("<h2>Routing</h2><p>Run <code>").append(esc(routed.name()))
+                    .append("</code>, held-out completions after RL. A step is soft when the input at its token's position was the ")
+                    .append("soft embedding; highlighted tokens below were soft. The table counts freely routed steps only (up to and including the answer marker; later steps are forced hard).</p><table><tr><th>token class</th><th>steps</th><th>soft ratio</th></tr>");
+            for (TokenClass c : TokenClass.values()) {
+                if (stats.steps(c) == 0) continue;
+                b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.3f</td></tr>", c.name().toLowerCase(Locale.ROOT),
+                        stats.steps(c), stats.softRatio(c)));
+            }
+            b.append("</table><img src=\"soft_by_class.png\"><h3>Completions</h3>");
+            int shown = 0;
+            for (JsonNode row : routed.heldOut()) {
+                if (shown++ >= 40) break;
+                boolean ok = row.get("reward").asDouble() >= 0.5;
+                b.append("<p><code>").append(esc(row.get("prompt").asText())).append("</code> → <code>");
+                JsonNode tokens = row.get("tokens"), routes = row.get("routes");
+                for (int t = 0; t < tokens.size(); t++) {
+                    String s = esc(tokens.get(t).asText());
+                    b.append(routes.get(t).asInt() == 1 ? "<span class=\"soft\">" + s + "</span>" : s);
+                }
+                b.append("</code> <span class=\"").append(ok ? "ok\">✓" : "bad\">✗").append("</span> (gold ")
+                        .append(esc(row.get("answer").asText())).append(")</p>");
+            }
+        }
+        b.append("</body></html>\n");
+        return b.toString();
+    }
+
+    private static String aggregateTable(JsonNode comparison) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-6s %-22s %-22s %-8s %-8s%n", "method", "sampled before", "sampled after", "greedy", "soft"));
+        comparison.get("aggregate").fields().forEachRemaining(e -> {
+            JsonNode be = e.getValue().get("before"), af = e.getValue().get("after");
+            b.append(String.format(Locale.ROOT, "%-6s %6.1f ± %-13.1f %6.1f ± %-13.1f %-8.1f %-8.3f%n", e.getKey(),
+                    100 * be.get("sampled_avg_at_k").asDouble(), 100 * be.get("sampled_ci95").asDouble(),
+                    100 * af.get("sampled_avg_at_k").asDouble(), 100 * af.get("sampled_ci95").asDouble(),
+                    100 * af.get("greedy").asDouble(), af.get("soft_ratio").asDouble()));
+        });
+        return b.toString();
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

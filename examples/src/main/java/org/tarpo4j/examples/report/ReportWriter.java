@@ -1,0 +1,97 @@
+package org.tarpo4j.examples.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.tarpo4j.examples.embedded.Comparison;
+import org.tarpo4j.examples.embedded.EmbeddedRun;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * An HTML report of a run directory ({@code train}'s) or a comparison directory ({@code compare}'s): training curves,
+ * held-out accuracy with 95% intervals, and the routing view (held-out completions with soft steps highlighted, and
+ * the soft ratio per token class). Writes {@value #HTML} and its PNGs under {@code DIR/report/}.
+ */
+public final class ReportWriter {
+    public static final String HTML = "report.html";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReportWriter() {}
+
+    public static Path write(Path dir) throws IOException {
+        List<RunData> runs = new ArrayList<>();
+        JsonNode comparison = null;
+        if (Files.exists(dir.resolve(Comparison.FILE))) {
+            comparison = JSON.readTree(dir.resolve(Comparison.FILE).toFile());
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.sorted().toList()) if (Files.exists(p.resolve(EmbeddedRun.SUMMARY))) runs.add(RunData.read(p));
+            }
+        } else if (Files.exists(dir.resolve("metrics.jsonl"))) {
+            runs.add(RunData.read(dir));
+        } else {
+            throw new IllegalArgumentException(dir + ": neither a run (metrics.jsonl) nor a comparison (" + Comparison.FILE + ")");
+        }
+        Path out = dir.resolve("report");
+        Files.createDirectories(out);
+        int smooth = Math.max(1, runs.get(0).metrics().size() / 15);
+        Charts.lines(out.resolve("reward.png"), "Training reward (moving average)", "reward", runs, "reward", smooth);
+        Charts.lines(out.resolve("kl.png"), "KL to the reference (token)", "kl", runs, "kl", smooth);
+        Charts.lines(out.resolve("soft_ratio.png"), "Soft ratio of sampled steps", "soft ratio", runs, "soft_ratio", smooth);
+        Charts.lines(out.resolve("completion_length.png"), "Completion length", "tokens", runs, "completions/mean_length", smooth);
+        accuracyChart(out.resolve("accuracy.png"), runs, comparison);
+
+        RunData routed = runs.stream().filter(r -> r.mode().equals("tarpo") && !r.heldOut().isEmpty()).findFirst()
+                .orElse(runs.stream().filter(r -> !r.heldOut().isEmpty()).findFirst().orElse(null));
+        RoutingStats stats = routed == null ? null : RoutingStats.of(routed.heldOut(), "####");
+        if (stats != null) {
+            List<String> classes = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (TokenClass c : TokenClass.values()) {
+                if (stats.steps(c) > 0) {
+                    classes.add(c.name().toLowerCase(Locale.ROOT));
+                    ratios.add(stats.softRatio(c));
+                }
+            }
+            double[][] v = {ratios.stream().mapToDouble(Double::doubleValue).toArray()};
+            Charts.bars(out.resolve("soft_by_class.png"), "Soft ratio by token class (" + routed.name() + ", held-out)", "soft ratio",
+                    classes, List.of(routed.mode()), v, null);
+        }
+        Path html = out.resolve(HTML);
+        Files.writeString(html, Html.page(dir, runs, comparison, routed, stats));
+        return html;
+    }
+
+    private static void accuracyChart(Path png, List<RunData> runs, JsonNode comparison) throws IOException {
+        List<String> methods = new ArrayList<>();
+        List<double[]> before = new ArrayList<>(), after = new ArrayList<>();
+        if (comparison != null) {
+            comparison.get("aggregate").fields().forEachRemaining(e -> {
+                methods.add(e.getKey());
+                before.add(new double[]{e.getValue().get("before").get("sampled_avg_at_k").asDouble(), e.getValue().get("before").get("sampled_ci95").asDouble()});
+                after.add(new double[]{e.getValue().get("after").get("sampled_avg_at_k").asDouble(), e.getValue().get("after").get("sampled_ci95").asDouble()});
+            });
+        } else {
+            for (RunData r : runs) {
+                if (r.summary() == null) continue;
+                methods.add(r.mode());
+                before.add(new double[]{r.summary().get("before").get("sampled_avg_at_k").asDouble(), r.summary().get("before").get("sampled_ci95").asDouble()});
+                after.add(new double[]{r.summary().get("after").get("sampled_avg_at_k").asDouble(), r.summary().get("after").get("sampled_ci95").asDouble()});
+            }
+        }
+        if (methods.isEmpty()) return;
+        double[][] v = new double[2][methods.size()], e = new double[2][methods.size()];
+        for (int i = 0; i < methods.size(); i++) {
+            v[0][i] = 100 * before.get(i)[0];
+            e[0][i] = 100 * before.get(i)[1];
+            v[1][i] = 100 * after.get(i)[0];
+            e[1][i] = 100 * after.get(i)[1];
+        }
+        Charts.bars(png, "Held-out sampled accuracy (avg@k, 95% CI)", "accuracy %", methods, List.of("before RL", "after RL"), v, e);
+    }
+}
