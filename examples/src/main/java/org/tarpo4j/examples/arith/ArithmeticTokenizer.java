@@ -15,11 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The embedded task's character-level vocabulary of 28 tokens, written as a real Hugging Face tokenizer so that the
+ * The embedded task's character-level vocabulary of 30 tokens, written as a real Hugging Face tokenizer so that the
  * model code loads it like any other ({@link HfTokenizer#load}).
  *
  * <p>Ids: {@code <pad>}=0, {@code <bos>}=1, {@code <eos>}=2, digits {@code 0-9} = 3..12, {@code + - * = , . #} and
- * space = 13..20, the letters of "Compute" = 21..27. The file is a {@code WordLevel} model behind a pre-tokenizer that
+ * space = 13..20, the letters of "Compute" = 21..27, and COCONUT's begin/end-of-thought markers {@code <bot>}=28,
+ * {@code <eot>}=29 (never sampled; the continuous-thought sampler places them). The file is a {@code WordLevel} model behind a pre-tokenizer that
  * isolates every character, a {@code Fuse} decoder (decoding concatenates, no spaces added) and a post-processor that
  * prepends {@code <bos>} when special tokens are requested. A character outside the vocabulary cannot be encoded
  * (the vocabulary has no unknown token): the native library raises an error.
@@ -31,10 +32,14 @@ public final class ArithmeticTokenizer {
     public static final int PAD_ID = 0;
     public static final int BOS_ID = 1;
     public static final int EOS_ID = 2;
+    public static final String BOT = "<bot>";
+    public static final String EOT = "<eot>";
+    public static final int BOT_ID = 28;
+    public static final int EOT_ID = 29;
 
     /** Every token, at its id. */
     public static final List<String> VOCABULARY = vocabulary();
-    public static final int VOCAB_SIZE = 28;
+    public static final int VOCAB_SIZE = 30;
 
     private ArithmeticTokenizer() {}
 
@@ -43,6 +48,8 @@ public final class ArithmeticTokenizer {
         for (char c = '0'; c <= '9'; c++) v.add(String.valueOf(c));
         for (char c : "+-*=,.# ".toCharArray()) v.add(String.valueOf(c));
         for (char c : "Compute".toCharArray()) v.add(String.valueOf(c));
+        v.add(BOT);
+        v.add(EOT);
         if (v.size() != VOCAB_SIZE) throw new AssertionError("vocabulary has " + v.size() + " tokens");
         return List.copyOf(v);
     }
@@ -64,7 +71,7 @@ public final class ArithmeticTokenizer {
         root.put("truncation", null);
         root.put("padding", null);
         List<Map<String, Object>> added = new ArrayList<>();
-        for (String special : List.of(PAD, BOS, EOS)) added.add(addedToken(VOCABULARY.indexOf(special), special));
+        for (String special : List.of(PAD, BOS, EOS, BOT, EOT)) added.add(addedToken(VOCABULARY.indexOf(special), special));
         root.put("added_tokens", added);
         root.put("normalizer", null);
         root.put("pre_tokenizer", ordered(

@@ -8,11 +8,14 @@ import java.time.format.DateTimeFormatter;
 public final class EmbeddedLayout {
     private EmbeddedLayout() {}
 
-    public static Path tokenizer(Path runs) { return runs.resolve("embedded").resolve("tokenizer"); }
+    /** Bumped when the task's vocabulary changes, so caches of an older one are never mixed in. */
+    static final String VERSION = "v" + org.tarpo4j.examples.arith.ArithmeticTokenizer.VOCAB_SIZE;
+
+    public static Path tokenizer(Path runs) { return runs.resolve("embedded").resolve("tokenizer-" + VERSION); }
 
     /** The cached warm start of a preset and seed (reused by every later run). */
     public static Path warmStart(Path runs, EmbeddedPreset preset, long seed) {
-        return runs.resolve("embedded").resolve("sft-" + preset.name() + "-seed" + seed);
+        return runs.resolve("embedded").resolve("sft-" + preset.name() + "-" + VERSION + "-seed" + seed);
     }
 
     /** A new run directory, {@code runs/<timestamp>[-suffix]}. */

@@ -57,7 +57,7 @@ public final class EmbeddedRun {
         c.useLora = false;
         c.saveSteps = 0;
         c.logCompletionsSteps = Math.max(1, p.rlSteps() / 10);
-        c.bannedTokenIds = List.of(ArithmeticTokenizer.PAD_ID, ArithmeticTokenizer.BOS_ID);
+        c.bannedTokenIds = EmbeddedTask.BANNED;
         c.rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
         c.validate();
         return c;

@@ -24,6 +24,10 @@ import java.util.Set;
  * problems and a training stream that never repeats them, and the model shape that learns it.
  */
 public final class EmbeddedTask implements AutoCloseable {
+    /** Never sampled: padding, begin-of-sequence and the thought markers (placed by the COCONUT sampler only). */
+    public static final List<Integer> BANNED = List.of(ArithmeticTokenizer.PAD_ID, ArithmeticTokenizer.BOS_ID,
+            ArithmeticTokenizer.BOT_ID, ArithmeticTokenizer.EOT_ID);
+
     private final EmbeddedPreset preset;
     private final ArithmeticTask task;
     private final HfTokenizer tokenizer;

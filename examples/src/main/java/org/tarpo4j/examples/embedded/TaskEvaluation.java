@@ -39,7 +39,7 @@ public final class TaskEvaluation {
 
     private static Evaluator evaluator(EmbeddedTask task, Policy policy, SamplingConfig sampling, int k, boolean greedyRouting) {
         RolloutConfig rc = new RolloutConfig(k, sampling, task.preset().maxCompletionLength(), greedyRouting, "####",
-                Set.of(ArithmeticTokenizer.EOS_ID), Set.of(ArithmeticTokenizer.PAD_ID, ArithmeticTokenizer.BOS_ID),
+                Set.of(ArithmeticTokenizer.EOS_ID), Set.copyOf(EmbeddedTask.BANNED),
                 ArithmeticTokenizer.PAD_ID);
         return new Evaluator(policy, rc, task.text(), Math.max(1, 256 / k));
     }

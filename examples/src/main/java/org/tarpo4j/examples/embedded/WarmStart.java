@@ -1,6 +1,5 @@
 package org.tarpo4j.examples.embedded;
 
-import org.tarpo4j.examples.arith.ArithmeticTokenizer;
 import org.tarpo4j.layers.tarpo.RouterConfig;
 import org.tarpo4j.layers.tarpo.SoftInputConfig;
 import org.tarpo4j.models.CausalLm;
@@ -40,7 +39,7 @@ public final class WarmStart {
         EmbeddedPreset p = task.preset();
         CausalLm model = task.newModel(seed);
         SftTrainer sft = new SftTrainer(model, new SftConfig(p.sftBatch(), p.sftLearningRate(), p.sftWarmup(), 0.01, 0.9, 0.98,
-                1.0, Set.of(ArithmeticTokenizer.PAD_ID, ArithmeticTokenizer.BOS_ID)), p.sftMaxSteps());
+                1.0, Set.copyOf(EmbeddedTask.BANNED)), p.sftMaxSteps());
         Iterator<Problem> stream = task.trainingStream(seed);
         List<Problem> earlyStop = task.heldOut(p.earlyStopProblems());
         double accuracy = Double.NaN, loss = Double.NaN;

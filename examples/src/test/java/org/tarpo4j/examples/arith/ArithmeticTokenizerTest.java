@@ -38,9 +38,11 @@ class ArithmeticTokenizerTest {
 
     @Test
     void twentyEightDistinctTokens() {
-        assertEquals(28, ArithmeticTokenizer.VOCABULARY.size());
-        assertEquals(28, new HashSet<>(ArithmeticTokenizer.VOCABULARY).size());
-        assertEquals(28, tok.vocabSize());
+        assertEquals(30, ArithmeticTokenizer.VOCABULARY.size());
+        assertEquals(30, new HashSet<>(ArithmeticTokenizer.VOCABULARY).size());
+        assertEquals(30, tok.vocabSize());
+        assertEquals(ArithmeticTokenizer.BOT_ID, tok.tokenToId(ArithmeticTokenizer.BOT).getAsInt());
+        assertEquals(ArithmeticTokenizer.EOT_ID, tok.tokenToId(ArithmeticTokenizer.EOT).getAsInt());
         assertEquals("WordLevel", tok.modelType());
     }
 
@@ -54,10 +56,13 @@ class ArithmeticTokenizerTest {
     @Test
     void everyCharacterIsItsOwnId() {
         List<String> v = ArithmeticTokenizer.VOCABULARY;
-        for (int id = 3; id < v.size(); id++) {
+        for (int id = 3; id < ArithmeticTokenizer.BOT_ID; id++) {
             assertArrayEquals(new int[]{id}, tok.encode(v.get(id), false), "token '" + v.get(id) + "'");
             assertEquals(v.get(id), tok.decode(new int[]{id}, true));
         }
+        // the thought markers are special: one id each, dropped when decoding without special tokens
+        assertArrayEquals(new int[]{ArithmeticTokenizer.BOT_ID}, tok.encode(ArithmeticTokenizer.BOT, false));
+        assertEquals("", tok.decode(new int[]{ArithmeticTokenizer.EOT_ID}, true));
     }
 
     @ParameterizedTest
