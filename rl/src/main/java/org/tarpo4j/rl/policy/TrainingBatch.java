@@ -23,6 +23,7 @@ public final class TrainingBatch {
     public final int[][] inputIds, positionIds, attentionMask, labels, routeTargets;
     public final int[][][] softIds;
     public final float[][][] softWeights;
+    public final float[][][] latentInputs;   // [n][width][d] with hidden-state soft inputs, else null
     public final float[][] routes, completionMask, hardStepMask, oldTokenLogp, oldRouteLogp;
 
     public TrainingBatch(List<int[]> prompts, List<Completion> completions, int padId, int topK) {
@@ -41,6 +42,12 @@ public final class TrainingBatch {
         routeTargets = new int[rows][width];
         softIds = new int[rows][width][topK];
         softWeights = new float[rows][width][topK];
+        int hidden = -1;
+        for (Completion c : completions) {
+            if (c.latentInputs() == null) continue;
+            for (float[] v : c.latentInputs()) if (v != null) hidden = v.length;
+        }
+        latentInputs = completions.stream().anyMatch(c -> c.latentInputs() != null) ? new float[rows][width][Math.max(hidden, 0)] : null;
         routes = new float[rows][width];
         completionMask = new float[rows][width];
         hardStepMask = new float[rows][width];
@@ -62,6 +69,9 @@ public final class TrainingBatch {
                 routes[r][col] = c.routes()[t];
                 softIds[r][col] = c.softIds()[t].clone();
                 softWeights[r][col] = c.softWeights()[t].clone();
+                if (latentInputs != null && c.latentInputs() != null && c.latentInputs()[t] != null) {
+                    latentInputs[r][col] = c.latentInputs()[t].clone();
+                }
                 int scoring = col - 1; // the outputs at the previous column sampled v_t and d_t
                 labels[r][scoring] = c.tokens()[t];
                 routeTargets[r][scoring] = c.routes()[t];
@@ -75,8 +85,10 @@ public final class TrainingBatch {
         }
     }
 
-    /** Placeholders of the decoder (empty cache) and, when the mode has them, of the soft inputs. */
-    public Map<String, INDArray> modelInputs(DecoderGraph graph, boolean softInputs, boolean allHard) {
+    /** Placeholders of the policy's decoder (empty cache) and of its soft inputs; {@code allHard} zeroes the routes. */
+    public Map<String, INDArray> modelInputs(Policy policy, boolean allHard) {
+        DecoderGraph graph = policy.graph();
+        boolean softInputs = policy.mode().hasSoftInputs();
         Map<String, INDArray> ph = new HashMap<>();
         ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(inputIds));
         ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(positionIds));
@@ -87,7 +99,12 @@ public final class TrainingBatch {
             ph.put(DecoderGraph.pastKey(l), empty);
             ph.put(DecoderGraph.pastValue(l), empty);
         }
-        if (softInputs) {
+        if (softInputs && policy.mode() == org.tarpo4j.models.latent.LatentMode.TARPO && policy.softInput().hiddenState()) {
+            int d = graph.config().hiddenSize();
+            ph.put(org.tarpo4j.layers.tarpo.LatentInputMixer.LATENT_INPUTS,
+                    latentInputs == null ? Nd4j.zeros(graph.parameters().dtype(), rows, width, d) : Nd4j.createFromArray(latentInputs));
+            ph.put(HybridEmbeddingMixer.ROUTES, allHard ? Nd4j.zeros(graph.parameters().dtype(), rows, width) : Nd4j.createFromArray(routes));
+        } else if (softInputs) {
             ph.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(softIds));
             ph.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(softWeights));
             ph.put(HybridEmbeddingMixer.ROUTES, allHard ? Nd4j.zeros(graph.parameters().dtype(), rows, width) : Nd4j.createFromArray(routes));

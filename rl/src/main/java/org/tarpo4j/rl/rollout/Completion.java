@@ -9,13 +9,14 @@ package org.tarpo4j.rl.rollout;
  * @param routes        d_t: 1 if the input for v_t's position was the soft embedding, else 0 (always 0 in grpo)
  * @param softIds       the top-k ids of p_t where the input was soft (or mixed, in hrpo); zeros otherwise
  * @param softWeights   their weights
+ * @param latentInputs  with hidden-state soft inputs: the vector fed at soft steps (null at hard steps); else null
  * @param tokenLogProbs log π(v_t) under the sampling policy (full vocabulary at the temperature, banned ids excluded)
  * @param routeLogProbs log ρ(d_t) under the sampling router (0 without a router)
  * @param stopped       true if a stop token ended it, false if it hit the length limit
  * @param text          the decoded completion (special tokens skipped), or null without a tokenizer
  */
 public record Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights,
-                         double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text) {
+                         float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text) {
     public int length() { return tokens.length; }
 
     public int softSteps() {

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
+import org.tarpo4j.layers.tarpo.LatentInputMixer;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.StepOutput;
@@ -37,7 +38,8 @@ public final class MixedRollout {
     private final Policy policy;
     private final RolloutConfig config;
     private final TextDecoder text;
-    private final int vocab, topK;
+    private final int vocab, topK, hidden;
+    private final boolean hiddenSoftInputs; // soft input = the step's hidden state (COCONUT-style) instead of top-k
 
     public MixedRollout(Policy policy, RolloutConfig config, TextDecoder text) {
         this.policy = policy;
@@ -45,6 +47,8 @@ public final class MixedRollout {
         this.text = text;
         this.vocab = policy.model().config().vocabSize();
         this.topK = policy.softInput().topK();
+        this.hidden = policy.model().config().hiddenSize();
+        this.hiddenSoftInputs = policy.mode() == LatentMode.TARPO && policy.softInput().hiddenState();
     }
 
     public RolloutConfig config() { return config; }
@@ -54,7 +58,7 @@ public final class MixedRollout {
         final int promptIndex;
         final List<Integer> tokens = new ArrayList<>(), routes = new ArrayList<>();
         final List<int[]> softIds = new ArrayList<>();
-        final List<float[]> softWeights = new ArrayList<>();
+        final List<float[]> softWeights = new ArrayList<>(), latentInputs = new ArrayList<>();
         final List<Double> tokenLogp = new ArrayList<>(), routeLogp = new ArrayList<>();
         final MarkerDetector marker = new MarkerDetector(config.answerMarker());
         boolean done, stopped;
@@ -70,6 +74,7 @@ public final class MixedRollout {
             int[] t = tokens.stream().mapToInt(Integer::intValue).toArray();
             return new Completion(promptIndex, t, routes.stream().mapToInt(Integer::intValue).toArray(),
                     softIds.toArray(new int[n][]), softWeights.toArray(new float[n][]),
+                    hiddenSoftInputs ? latentInputs.toArray(new float[n][]) : null,
                     tokenLogp.stream().mapToDouble(Double::doubleValue).toArray(),
                     routeLogp.stream().mapToDouble(Double::doubleValue).toArray(), stopped,
                     text == null ? null : text.decode(t));
@@ -94,17 +99,21 @@ public final class MixedRollout {
 
         IncrementalDecoder decoder = policy.decoder(n);
         StepInput prefill = batch.toStepInput();
-        if (mode.hasSoftInputs()) prefill = withSoftInputs(prefill, new int[n][batch.width()][topK], new float[n][batch.width()][topK], new float[n][batch.width()]);
+        if (mode.hasSoftInputs()) prefill = withSoftInputs(prefill, new int[n][batch.width()][topK], new float[n][batch.width()][topK],
+                new float[n][batch.width()][hidden], new float[n][batch.width()]);
         StepOutput out = decoder.forward(prefill);
         INDArray logits = lastPositions(out.logits(), n, batch.width());
         INDArray routeLogits = mode.hasRouter() ? lastPositions(out.extra().get(ActionHeadRouter.LOGITS), n, batch.width()) : null;
+        INDArray hiddenStates = hiddenSoftInputs ? lastPositions(out.hidden(), n, batch.width()) : null;
 
         for (int t = 0; t < config.maxCompletionLength(); t++) {
             int[][] nextIds = new int[n][1], nextPos = new int[n][1], valid = new int[n][1];
             int[][][] sIds = new int[n][1][topK];
             float[][][] sW = new float[n][1][topK];
             float[][] routes = new float[n][1];
+            float[][][] latent = new float[n][1][hiddenSoftInputs ? hidden : 0];
             float[][] logitRows = logits.toFloatMatrix();
+            float[][] hiddenRows = hiddenStates == null ? null : hiddenStates.toFloatMatrix();
             float[][] routeRows = routeLogits == null ? null : routeLogits.toFloatMatrix();
             for (int r = 0; r < n; r++) {
                 Row row = rows.get(r);
@@ -131,7 +140,10 @@ public final class MixedRollout {
                 }
                 int[] ids = new int[topK];
                 float[] weights = new float[topK];
-                if (route == 1) {
+                if (route == 1 && hiddenSoftInputs) {
+                    latent[r][0] = hiddenRows[r]; // the state that produced this step is the next input
+                    row.latentInputs.add(hiddenRows[r]);
+                } else if (route == 1) {
                     TokenDistribution top = p.top(topK, policy.softInput().renormalise());
                     for (int k = 0; k < top.size(); k++) {
                         ids[k] = top.ids()[k];
@@ -142,6 +154,7 @@ public final class MixedRollout {
                 row.routes.add(route);
                 row.softIds.add(ids);
                 row.softWeights.add(weights);
+                if (hiddenSoftInputs && route == 0) row.latentInputs.add(null);
                 row.tokenLogp.add(tokenLp);
                 row.routeLogp.add(routeLp);
                 if (text != null) row.marker.append(text.token(token));
@@ -156,10 +169,11 @@ public final class MixedRollout {
             }
             if (t == config.maxCompletionLength() - 1 || rows.stream().allMatch(x -> x.done)) break;
             StepInput step = new StepInput(Nd4j.createFromArray(nextIds), Nd4j.createFromArray(nextPos), Nd4j.createFromArray(valid));
-            if (mode.hasSoftInputs()) step = withSoftInputs(step, sIds, sW, routes);
+            if (mode.hasSoftInputs()) step = withSoftInputs(step, sIds, sW, latent, routes);
             out = decoder.forward(step);
             logits = out.logits();
             routeLogits = mode.hasRouter() ? out.extra().get(ActionHeadRouter.LOGITS) : null;
+            hiddenStates = hiddenSoftInputs ? out.hidden() : null;
         }
         List<Completion> completions = new ArrayList<>();
         for (Row row : rows) completions.add(row.toCompletion());
@@ -173,10 +187,14 @@ public final class MixedRollout {
         return new double[]{a - z, b - z};
     }
 
-    private static StepInput withSoftInputs(StepInput in, int[][][] ids, float[][][] weights, float[][] routes) {
+    private StepInput withSoftInputs(StepInput in, int[][][] ids, float[][][] weights, float[][][] latent, float[][] routes) {
         Map<String, INDArray> extra = new HashMap<>(in.extra());
-        extra.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(ids));
-        extra.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(weights));
+        if (hiddenSoftInputs) {
+            extra.put(LatentInputMixer.LATENT_INPUTS, Nd4j.createFromArray(latent));
+        } else {
+            extra.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(ids));
+            extra.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(weights));
+        }
         extra.put(HybridEmbeddingMixer.ROUTES, Nd4j.createFromArray(routes));
         return new StepInput(in.inputIds(), in.positionIds(), in.validity(), extra);
     }

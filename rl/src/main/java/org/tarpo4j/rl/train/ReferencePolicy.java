@@ -40,7 +40,7 @@ final class ReferencePolicy {
 
     /** Reference token log-probs (and route log-probs with a router), {@code [B, S]}, masked like the policy's. */
     Map<String, INDArray> logProbs(TrainingBatch batch, INDArray completionMask) {
-        Map<String, INDArray> ph = batch.modelInputs(policy.graph(), policy.mode().hasSoftInputs(), !mixedContext);
+        Map<String, INDArray> ph = batch.modelInputs(policy, !mixedContext);
         ph.put(PolicyLoss.COMPLETION_MASK, completionMask);
         List<String> outs = new ArrayList<>(List.of(PolicyLoss.TOKEN_LOGP));
         if (policy.mode().hasRouter()) {

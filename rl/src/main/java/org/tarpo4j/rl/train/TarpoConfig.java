@@ -85,6 +85,8 @@ public final class TarpoConfig {
     public double actionLossWeight = 0.1;
     public int softTopK = 10;
     public boolean softRenormalise = true;
+    /** topk (TARPO's embedding mixture) or hidden (COCONUT-style: the step's last hidden state is the soft input). */
+    public String softInputSource = "topk";
     public String answerMarker = "####";
     public double actionTemperature = 1.0;
     /** hard (the released code: reference on the all-hard sequence) or mixed (same soft inputs as the policy). */
@@ -208,6 +210,7 @@ public final class TarpoConfig {
         }
         if (answerMarker == null || answerMarker.isEmpty()) throw new IllegalArgumentException("answerMarker must be non-empty");
         if (useLora) lora();
+        softInput();
         if (rewardWeights == null || rewardWeights.isEmpty()) throw new IllegalArgumentException("rewardWeights must name at least one reward");
     }
 
@@ -229,7 +232,14 @@ public final class TarpoConfig {
         return new RouterConfig(base.hardBias(), base.weightStd(), actionTemperature);
     }
 
-    @JsonIgnore public SoftInputConfig softInput() { return new SoftInputConfig(softTopK, softRenormalise); }
+    @JsonIgnore public SoftInputConfig softInput() {
+        SoftInputConfig.Source source = switch (softInputSource) {
+            case "topk" -> SoftInputConfig.Source.TOP_K_EMBEDDINGS;
+            case "hidden" -> SoftInputConfig.Source.HIDDEN_STATE;
+            default -> throw new IllegalArgumentException("softInputSource must be topk or hidden, got '" + softInputSource + "'");
+        };
+        return new SoftInputConfig(softTopK, softRenormalise, source);
+    }
 
     @JsonIgnore public LoraConfig lora() { return useLora ? new LoraConfig(loraRank, loraAlpha, new java.util.HashSet<>(loraTargets)) : null; }
 

@@ -165,7 +165,7 @@ public final class TarpoTrainer {
             for (int i = 0; i < n; i++) if (!completions.get(i).stopped()) java.util.Arrays.fill(mask[i], 0f);
         }
         INDArray maskArr = Nd4j.createFromArray(mask);
-        Map<String, INDArray> ph = batch.modelInputs(policy.graph(), policy.mode().hasSoftInputs(), false);
+        Map<String, INDArray> ph = batch.modelInputs(policy, false);
         ph.put(PolicyLoss.COMPLETION_MASK, maskArr);
         ph.put(PolicyLoss.ADVANTAGES, Nd4j.createFromArray(advantages).castTo(maskArr.dataType()).reshape(n, 1));
         ph.put(PolicyLoss.OLD_TOKEN_LOGP, Nd4j.createFromArray(batch.oldTokenLogp));

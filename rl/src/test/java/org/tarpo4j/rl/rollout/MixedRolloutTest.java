@@ -33,7 +33,7 @@ class MixedRolloutTest {
     private static double recomputeGap(Policy policy, List<int[]> prompts, List<Completion> cs, boolean routes) {
         PolicyLoss.attachLogProbs(policy, 1.0, Set.of(0, 1));
         TrainingBatch batch = new TrainingBatch(promptsPerCompletion(prompts, cs), cs, 0, policy.softInput().topK());
-        Map<String, INDArray> ph = batch.modelInputs(policy.graph(), policy.mode().hasSoftInputs(), false);
+        Map<String, INDArray> ph = batch.modelInputs(policy, false);
         ph.put(PolicyLoss.COMPLETION_MASK, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.completionMask));
         if (routes) ph.put(PolicyLoss.ROUTE_TARGETS, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.routeTargets));
         List<String> outs = routes ? List.of(PolicyLoss.TOKEN_LOGP, PolicyLoss.ROUTE_LOGP) : List.of(PolicyLoss.TOKEN_LOGP);
@@ -57,6 +57,22 @@ class MixedRolloutTest {
         List<Completion> cs = rollout.generate(RlTestModels.prompts(), new Rng(7));
         int soft = cs.stream().mapToInt(Completion::softSteps).sum(), steps = cs.stream().mapToInt(Completion::length).sum();
         assertTrue(soft > 0.25 * steps && soft < 0.75 * steps, soft + " soft of " + steps);
+        double gap = recomputeGap(policy, RlTestModels.prompts(), cs, true);
+        assertTrue(gap <= 1e-4, "max |rollout - recompute| = " + gap);
+    }
+
+    @Test
+    void hiddenStateSoftInputsAgreeWithTheirRecomputeToo() {
+        var lm = RlTestModels.model(8);
+        Policy policy = new Policy(lm, LatentMode.TARPO, new org.tarpo4j.layers.tarpo.SoftInputConfig(4, true,
+                org.tarpo4j.layers.tarpo.SoftInputConfig.Source.HIDDEN_STATE), org.tarpo4j.layers.tarpo.RouterConfig.withHardBias(0.0), null);
+        List<Completion> cs = new MixedRollout(policy, RlTestModels.rollout(3, 10, "@@"), RlTestModels.text())
+                .generate(RlTestModels.prompts(), new Rng(4));
+        int soft = cs.stream().mapToInt(Completion::softSteps).sum();
+        assertTrue(soft > 10, "soft steps: " + soft);
+        for (Completion c : cs) {
+            for (int t = 0; t < c.length(); t++) assertEquals(c.routes()[t] == 1, c.latentInputs()[t] != null);
+        }
         double gap = recomputeGap(policy, RlTestModels.prompts(), cs, true);
         assertTrue(gap <= 1e-4, "max |rollout - recompute| = " + gap);
     }

@@ -6,6 +6,7 @@ import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.HrpoGateMixer;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
+import org.tarpo4j.layers.tarpo.LatentInputMixer;
 import org.tarpo4j.layers.tarpo.RouterConfig;
 import org.tarpo4j.layers.tarpo.SoftInputConfig;
 import org.tarpo4j.models.decoder.DecoderOptions;
@@ -40,7 +41,7 @@ public final class LatentHeads {
                                          RouterConfig router) {
         return switch (mode) {
             case GRPO -> base;
-            case TARPO -> base.withInputLayer(hybridInputs(soft.topK()))
+            case TARPO -> base.withInputLayer(soft.hiddenState() ? hiddenStateInputs(config.hiddenSize()) : hybridInputs(soft.topK()))
                     .withHeads(List.of(routerHead(config.hiddenSize(), router)));
             case HRPO -> base.withInputLayer(gatedInputs(soft.topK()));
         };
@@ -48,6 +49,10 @@ public final class LatentHeads {
 
     private static InputLayer hybridInputs(int topK) {
         return (graph, embedding, ids) -> new HybridEmbeddingMixer(graph, embedding, topK).mixFromPlaceholders(ids);
+    }
+
+    private static InputLayer hiddenStateInputs(int hidden) {
+        return (graph, embedding, ids) -> new LatentInputMixer(graph, embedding, hidden).mixFromPlaceholders(ids);
     }
 
     private static InputLayer gatedInputs(int topK) {
