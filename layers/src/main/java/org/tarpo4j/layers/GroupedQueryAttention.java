@@ -19,7 +19,10 @@ public final class GroupedQueryAttention {
     private final int heads, kvHeads, headDim;
     private final Linear q, k, v, o;
 
-    /** The cache a layer reads ({@code [B, Hkv, P, D]}, P may be 0) and the names its extended cache gets. */
+    /**
+     * The cache a layer reads ({@code [B, Hkv, P, D]}, P may be 0) and the names its extended cache gets (null: any
+     * name, e.g. when the layer runs several times in one graph).
+     */
     public record Cache(SDVariable pastKey, SDVariable pastValue, String presentKeyName, String presentValueName) {}
 
     public record Output(SDVariable hidden, SDVariable presentKey, SDVariable presentValue) {}
@@ -61,7 +64,7 @@ public final class GroupedQueryAttention {
         qh = rotary.apply(qh, rope).mul(1.0 / Math.sqrt(headDim));
         kh = rotary.apply(kh, rope);
         SDVariable keys = sd.concat(cache.presentKeyName(), 2, cache.pastKey(), kh);       // [B, Hkv, S, D]
-        SDVariable values = sd.concat(cache.presentValueName(), 2, cache.pastValue(), vh);
+        SDVariable values = sd.concat(cache.presentValueName(), 2, cache.pastValue(), vh);  // null names: generated
 
         SDVariable qShape = sd.shape(qh).castTo(DataType.LONG);                             // [B, H, T, D]
         SDVariable grouped = qh.reshape(qShape.mul(longs(1, 0, rep, 1)).add(longs(0, kvHeads, 0, 0))); // [B, Hkv, rep·T, D]

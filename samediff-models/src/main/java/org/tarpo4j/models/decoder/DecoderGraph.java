@@ -3,16 +3,12 @@ package org.tarpo4j.models.decoder;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.tarpo4j.layers.AttentionMask;
-import org.tarpo4j.layers.GroupedQueryAttention;
-import org.tarpo4j.layers.RmsNorm;
-import org.tarpo4j.layers.RotaryEmbedding;
-import org.tarpo4j.layers.SwiGluMlp;
-import org.tarpo4j.layers.TokenEmbedding;
 import org.tarpo4j.layers.core.Graph;
-import org.tarpo4j.layers.core.Init;
 import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.models.config.ModelConfig;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A Qwen2 / Llama decoder as one SameDiff graph that serves the full-sequence forward (training, prefill) and the
@@ -44,54 +40,48 @@ public final class DecoderGraph {
     private final ModelConfig config;
     private final DecoderOptions options;
     private final Graph graph;
+    private final DecoderStack stack;
 
-    private DecoderGraph(ModelConfig config, DecoderOptions options, Graph graph) {
+    private DecoderGraph(ModelConfig config, DecoderOptions options, Graph graph, DecoderStack stack) {
         this.config = config;
         this.options = options;
         this.graph = graph;
+        this.stack = stack;
     }
+
+    /** The layers, for graphs that apply them again (their parameters are this graph's). */
+    public DecoderStack stack() { return stack; }
+
+    /** The output head's weight {@code [vocab, hidden]} ({@value #LOGITS} = {@value #HIDDEN_STATES} · headᵀ). */
+    public SDVariable lmHead() { return stack.lmHead(); }
 
     /** Builds the graph on the given parameters (stored arrays are used by reference; missing ones are initialised). */
     public static DecoderGraph build(ModelConfig config, Parameters parameters, DecoderOptions options) {
         Graph graph = Graph.create(parameters);
         SameDiff sd = graph.sd();
         DataType dt = parameters.dtype();
-        int d = config.hiddenSize(), kv = config.numKeyValueHeads(), hd = config.headDim();
+        int kv = config.numKeyValueHeads(), hd = config.headDim();
 
         SDVariable inputIds = sd.placeHolder(INPUT_IDS, DataType.INT32, -1, -1);
         SDVariable positionIds = sd.placeHolder(POSITION_IDS, DataType.INT32, -1, -1);
         SDVariable attentionMask = sd.placeHolder(ATTENTION_MASK, DataType.INT32, -1, -1);
-        SDVariable batchTime = sd.shape(inputIds).castTo(DataType.LONG);
+        DecoderStack stack = new DecoderStack(graph, config, options);
+        SDVariable x = options.inputLayer().embed(graph, stack.embedding(), inputIds);         // [B·T, d]
 
-        TokenEmbedding embedding = new TokenEmbedding(graph, "model.embed_tokens", config.vocabSize(), d);
-        SDVariable x = options.inputLayer().embed(graph, embedding, inputIds);                 // [B·T, d]
-
-        RotaryEmbedding rotary = new RotaryEmbedding(graph, "model.rotary_emb", hd, config.ropeTheta(),
-                config.ropeScaling(), options.maxPositions());
-        RotaryEmbedding.Tables rope = rotary.tables(positionIds);
-        SDVariable maskBias = AttentionMask.causalBias(sd, attentionMask, positionIds, dt);     // [B, 1, T, S]
-
+        List<SDVariable> pastKeys = new ArrayList<>(), pastValues = new ArrayList<>();
+        List<String> present = new ArrayList<>();
         for (int l = 0; l < config.numHiddenLayers(); l++) {
-            String p = "model.layers." + l;
-            RmsNorm inputNorm = new RmsNorm(graph, p + ".input_layernorm", d, config.rmsNormEps());
-            GroupedQueryAttention attention = new GroupedQueryAttention(graph, p + ".self_attn", d,
-                    config.numAttentionHeads(), kv, hd, config.qkvBias(), config.outputBias(), options.lora());
-            RmsNorm postNorm = new RmsNorm(graph, p + ".post_attention_layernorm", d, config.rmsNormEps());
-            SwiGluMlp mlp = new SwiGluMlp(graph, p + ".mlp", d, config.intermediateSize(), config.mlpBias(), options.lora());
-
-            SDVariable pastK = sd.placeHolder(pastKey(l), dt, -1, kv, -1, hd);
-            SDVariable pastV = sd.placeHolder(pastValue(l), dt, -1, kv, -1, hd);
-            GroupedQueryAttention.Output a = attention.forward(inputNorm.forward(x), batchTime, rotary, rope, maskBias,
-                    new GroupedQueryAttention.Cache(pastK, pastV, presentKey(l), presentValue(l)));
-            x = x.add(a.hidden());
-            x = x.add(mlp.forward(postNorm.forward(x)));
+            pastKeys.add(sd.placeHolder(pastKey(l), dt, -1, kv, -1, hd));
+            pastValues.add(sd.placeHolder(pastValue(l), dt, -1, kv, -1, hd));
+            present.add(presentKey(l));
+            present.add(presentValue(l));
         }
-        SDVariable hidden = sd.identity(HIDDEN_STATES, new RmsNorm(graph, "model.norm", d, config.rmsNormEps()).forward(x));
-        SDVariable head = config.tieWordEmbeddings() ? embedding.weight()
-                : graph.parameter("lm_head.weight", Init.normal(0.02), config.vocabSize(), d);
-        sd.mmul(LOGITS, hidden, head, false, true, false);                                       // [B·T, V]
+        DecoderStack.Pass pass = stack.forward(x, sd.shape(inputIds).castTo(DataType.LONG), positionIds, attentionMask,
+                pastKeys, pastValues, present);
+        SDVariable hidden = sd.identity(HIDDEN_STATES, pass.hidden());
+        stack.logits(LOGITS, hidden);                                                           // [B·T, V]
         for (HiddenStateHead h : options.heads()) h.attach(graph, hidden);
-        return new DecoderGraph(config, options, graph);
+        return new DecoderGraph(config, options, graph, stack);
     }
 
     public ModelConfig config() { return config; }
