@@ -38,7 +38,8 @@ public final class OpTimer extends BaseListener {
         long[] t = byType.computeIfAbsent(type, k -> new long[2]);
         t[0] += dt;
         t[1]++;
-        long[] n = byName.computeIfAbsent(op.getName() + " (" + type + ")", k -> new long[2]);
+        String shapes = outputs == null || outputs.length == 0 || outputs[0] == null ? "" : java.util.Arrays.toString(outputs[0].shape());
+        long[] n = byName.computeIfAbsent(op.getName() + " (" + type + ") " + op.getInputsToOp() + " -> " + shapes, k -> new long[2]);
         n[0] += dt;
         n[1]++;
     }

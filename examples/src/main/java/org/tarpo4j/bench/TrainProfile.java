@@ -57,6 +57,6 @@ public final class TrainProfile {
                     (t1 - t0) / 1e6, timer.totalMs(), timer.count(), (t2 - t1) / 1e6, (t2 - t0) / 1e6, b * t / ((t2 - t0) / 1e9));
         }
         System.out.println(timer.report(40, false));
-        System.out.println(timer.report(40, true));
+        System.out.println(timer.report(Integer.getInteger("top", 40), true));
     }
 }
