@@ -17,7 +17,7 @@ import java.util.Map;
 public final class LogProbVariants {
     public static void main(String[] args) {
         int n = 1024, d = 256, v = 8192;
-        String[] names = {"current", "logSoftmax+onehot", "lse+onehot", "logSoftmax only", "head only"};
+        String[] names = {"current", "logSoftmax+onehot", "lse+onehot", "logSoftmax only", "head only", "lse + head rows", "lse(int max) + head rows"};
         Graph[] graphs = new Graph[names.length];
         for (int i = 0; i < names.length; i++) graphs[i] = build(i, n, d, v);
         INDArray labels = Nd4j.createFromArray(new java.util.Random(1).ints(n, 0, v).toArray());
@@ -65,6 +65,18 @@ public final class LogProbVariants {
                 tok = x.mul(sd.oneHot(labels, v, -1, 1.0, 0.0, DataType.FLOAT)).sum(true, 1).sub(logZ);
             }
             case 3 -> tok = sd.nn.logSoftmax(x).sum(1);
+            case 6 -> {
+                SDVariable max = x.max(true, 1).castTo(DataType.LONG).castTo(DataType.FLOAT);
+                SDVariable logZ = sd.math.log(sd.math.exp(x.sub(max)).sum(true, 1)).add(max);
+                SDVariable lab = h.mul(org.tarpo4j.layers.TokenEmbedding.lookupRows(g, w, labels)).sum(1);
+                tok = lab.sub(sd.reshape(logZ, -1));
+            }
+            case 5 -> {
+                SDVariable max = g.stopGradient(x.max(true, 1));
+                SDVariable logZ = sd.math.log(sd.math.exp(x.sub(max)).sum(true, 1)).add(max);
+                SDVariable lab = h.mul(org.tarpo4j.layers.TokenEmbedding.lookupRows(g, w, labels)).sum(1);
+                tok = lab.sub(sd.reshape(logZ, -1));
+            }
             default -> tok = x.sum(1);
         }
         tok.mean().rename("loss");

@@ -44,11 +44,13 @@ public final class DecoderGraph {
     private final ModelConfig config;
     private final DecoderOptions options;
     private final Graph graph;
+    private final SDVariable lmHead;
 
-    private DecoderGraph(ModelConfig config, DecoderOptions options, Graph graph) {
+    private DecoderGraph(ModelConfig config, DecoderOptions options, Graph graph, SDVariable lmHead) {
         this.config = config;
         this.options = options;
         this.graph = graph;
+        this.lmHead = lmHead;
     }
 
     /** Builds the graph on the given parameters (stored arrays are used by reference; missing ones are initialised). */
@@ -91,7 +93,7 @@ public final class DecoderGraph {
                 : graph.parameter("lm_head.weight", Init.normal(0.02), config.vocabSize(), d);
         sd.mmul(LOGITS, hidden, head, false, true, false);                                       // [B·T, V]
         for (HiddenStateHead h : options.heads()) h.attach(graph, hidden);
-        return new DecoderGraph(config, options, graph);
+        return new DecoderGraph(config, options, graph, head);
     }
 
     public ModelConfig config() { return config; }
@@ -99,6 +101,9 @@ public final class DecoderGraph {
     public DecoderOptions options() { return options; }
 
     public Graph graph() { return graph; }
+
+    /** The output head's weight {@code [vocab, hidden]} ({@value #LOGITS} = {@value #HIDDEN_STATES} · headᵀ). */
+    public SDVariable lmHead() { return lmHead; }
 
     public SameDiff sd() { return graph.sd(); }
 
