@@ -80,7 +80,7 @@ public final class StepSampler {
 
     /** The processed distribution of a row, exactly {@link LogitsProcessor#process} of it. */
     public TokenDistribution distribution(int row) {
-        prepare(row);
+        if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         int n = candidates(row);
         double[] p = probabilities(row, n);
         n = truncated(p, n);
@@ -213,9 +213,13 @@ public final class StepSampler {
         double t = temperature;
         double max = logits[base + order[0]] / t, total = 0;
         if (!Double.isFinite(max)) throw new IllegalStateException("non-finite logits (largest is " + logits[base + order[0]] + ")");
-        // exp(logits[id] / t - max): the prepared value, max being the same number (the largest allowed logit / t)
+        // exp(logits[id] / t - max): the prepared value when there is one, max being the same number (the largest
+        // allowed logit / t); computed here otherwise (top-k needs only k of them)
         double[] p = expByRank;
-        for (int i = 0; i < n; i++) total += p[i] = expById[order[i]];
+        boolean prepared = preparedRow == row;
+        for (int i = 0; i < n; i++) {
+            total += p[i] = prepared ? expById[order[i]] : Math.exp(logits[base + order[i]] / t - max);
+        }
         for (int i = 0; i < n; i++) p[i] /= total;
         return p;
     }
