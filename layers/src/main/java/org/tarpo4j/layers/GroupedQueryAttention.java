@@ -58,22 +58,28 @@ public final class GroupedQueryAttention {
                           SDVariable maskBias, Cache cache) {
         SameDiff sd = graph.sd();
         int rep = heads / kvHeads;
-        SDVariable qh = splitHeads(q.forward(x), batchTime, heads);       // [B, H, T, D]
-        SDVariable kh = splitHeads(k.forward(x), batchTime, kvHeads);     // [B, Hkv, T, D]
-        SDVariable vh = splitHeads(v.forward(x), batchTime, kvHeads);
-        qh = rotary.apply(qh, rope).mul(1.0 / Math.sqrt(headDim));
-        kh = rotary.apply(kh, rope);
+        // rotary on the 2-D projections (elementwise, see RotaryEmbedding.applyToRows), the query scale folded in
+        SDVariable qh = splitHeads(rotary.applyToRows(q.forward(x), rope, heads, 1.0 / Math.sqrt(headDim)), batchTime, heads);
+        SDVariable kh = splitHeads(rotary.applyToRows(k.forward(x), rope, kvHeads, 1.0), batchTime, kvHeads);
+        SDVariable vh = splitHeads(v.forward(x), batchTime, kvHeads);                          // [B, Hkv, T, D]
         SDVariable keys = sd.concat(cache.presentKeyName(), 2, cache.pastKey(), kh);       // [B, Hkv, S, D]
         SDVariable values = sd.concat(cache.presentValueName(), 2, cache.pastValue(), vh);  // null names: generated
 
         SDVariable qShape = sd.shape(qh).castTo(DataType.LONG);                             // [B, H, T, D]
         SDVariable grouped = qh.reshape(qShape.mul(longs(1, 0, rep, 1)).add(longs(0, kvHeads, 0, 0))); // [B, Hkv, rep·T, D]
         SDVariable scores = sd.mmul(grouped, keys, false, true, false);                     // [B, Hkv, rep·T, S]
-        SDVariable bias = rep == 1 ? maskBias : sd.tile(maskBias, 1, 1, rep, 1);           // [B, 1, rep·T, S]
+        SDVariable bias = rep == 1 ? maskBias : tiledOnce(maskBias, rep);                   // [B, 1, rep·T, S]
         SDVariable attn = sd.nn.softmax(scores.add(bias), 3);
         SDVariable mixed = sd.mmul(attn, values).reshape(qShape);                          // [B, H, T, D]
         SDVariable merged = mixed.permute(0, 2, 1, 3).reshape(-1, (long) heads * headDim); // [B·T, H·D]
         return new Output(o.forward(merged), keys, values);
+    }
+
+    /** The mask tiled for the grouped layout, built once per graph and shared by every layer (tile is slow in M2.1). */
+    private SDVariable tiledOnce(SDVariable maskBias, int rep) {
+        SameDiff sd = graph.sd();
+        String name = maskBias.name() + ".tiled_x" + rep;
+        return sd.hasVariable(name) ? sd.getVariable(name) : sd.tile(maskBias, 1, 1, rep, 1).rename(name);
     }
 
     /** {@code [B·T, n·D] -> [B, n, T, D]}. */

@@ -48,6 +48,28 @@ public final class TokenEmbedding {
     }
 
     /**
+     * Rows of any {@code [V, d]} parameter table (e.g. an untied LM head) by id, differentiable into the table by the
+     * same scatter rule as {@link #lookup}; the table's constant view and anchor are created once per graph.
+     *
+     * @param ids any-shaped integers
+     * @return {@code [numel(ids), d]}
+     */
+    public static SDVariable lookupRows(Graph graph, SDVariable table, SDVariable ids) {
+        var sd = graph.sd();
+        String base = table.name();
+        SDVariable view = sd.hasVariable(base + "_view") ? sd.getVariable(base + "_view") : sd.constant(base + "_view", table.getArr());
+        SDVariable anchor = sd.hasVariable(base + "_anchor") ? sd.getVariable(base + "_anchor")
+                : sd.var(base + "_anchor", Nd4j.scalar(graph.dtype(), 0.0));
+        int i = 0;
+        while (sd.hasVariable(base + ".rows" + i + ".ids")) i++;
+        String tag = base + ".rows" + i;
+        SDVariable flatIds = sd.reshape(tag + ".ids", ids, -1);
+        SDVariable rows = sd.gather(view, flatIds, 0).add(tag, anchor);
+        graph.addScatterGradient(new ScatterGradient(rows.name(), flatIds.name(), table.name()));
+        return rows;
+    }
+
+    /**
      * Weighted sums of rows, {@code out[n] = Σ_j weights[n, j] · E[ids[n, j]]}.
      *
      * @param ids     {@code [N, K]} integers

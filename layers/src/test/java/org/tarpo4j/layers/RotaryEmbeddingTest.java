@@ -69,4 +69,36 @@ class RotaryEmbeddingTest {
         TestGraphs.assertGradientsMatch(g, Map.of("x", TestGraphs.randn(4, 6, 4),
                 "pos", Nd4j.createFromArray(new int[][]{{0, 1, 2}, {4, 6, 7}})));
     }
+
+    @Test
+    void rowFormEqualsTheHeadFormTimesTheScale() {
+        Graph g = TestGraphs.doubleGraph(3);
+        int heads = 3, d = 6;
+        RotaryEmbedding rope = new RotaryEmbedding(g, "rope", d, 100, RopeScaling.llama3(8, 1, 4, 4), 16);
+        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, heads * d);            // [B*T, H*D]
+        SDVariable pos = g.sd().placeHolder("pos", DataType.INT32, -1, -1);
+        RotaryEmbedding.Tables t = rope.tables(pos);
+        SDVariable heads4 = rope.apply(x.reshape(2, 3, heads, d).permute(0, 2, 1, 3), t).mul(0.5);
+        SDVariable viaHeads = heads4.permute(0, 2, 1, 3).reshape(6, heads * d);
+        SDVariable viaRows = rope.applyToRows(x, t, heads, 0.5);
+        Map<String, INDArray> in = Map.of("x", TestGraphs.randn(5, 6, heads * d),
+                "pos", Nd4j.createFromArray(new int[][]{{0, 5, 9}, {3, 3, 15}}));
+        INDArray a = viaHeads.eval(in), b = viaRows.eval(in);
+        assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 1e-12);
+        // the widened tables are built once per (heads, scale) and shared
+        assertEquals(rope.applyToRows(x, t, heads, 0.5).eval(in), b);
+    }
+
+    @Test
+    void rowFormGradientsMatchFiniteDifferences() {
+        Graph g = TestGraphs.doubleGraph(4);
+        RotaryEmbedding rope = new RotaryEmbedding(g, "rope", 4, 10000, RopeScaling.linear(2), 8);
+        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 4);
+        SDVariable pos = g.sd().placeHolder("pos", DataType.INT32, -1, -1);
+        SDVariable h = new Linear(g, "proj", 4, 8, false, null).forward(x);           // [B*T, 2*4]
+        SDVariable y = rope.applyToRows(h, rope.tables(pos), 2, 0.7);
+        TestGraphs.weightedSumLoss(g, y, new long[]{6, 8}, 3);
+        TestGraphs.assertGradientsMatch(g, Map.of("x", TestGraphs.randn(4, 6, 4),
+                "pos", Nd4j.createFromArray(new int[][]{{0, 1, 2}, {4, 6, 7}})));
+    }
 }

@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * Gradients of a graph's loss variable, including the ones SameDiff cannot derive ({@link ScatterGradient}).
- * Every gradient is a fresh array owned by the caller.
+ * Every gradient and output is a fresh array owned by the caller (the session's own arrays are reused by the next
+ * call, see {@link RecyclingMemory}).
  */
 public final class Gradients {
     private Gradients() {}
@@ -54,6 +55,8 @@ public final class Gradients {
             // the first call builds the backward graph, and M2.1 prints a line per op to System.out while doing so
             Quietly.run(() -> sd.createGradFunction());
         }
+        SameDiff gradFn = sd.getFunction("grad");
+        RecyclingMemory.recycle(gradFn); // the previous call's arrays: nothing handed out below refers to them
         OutAndGrad og = sd.calculateGradientsAndOutputs(placeholders, List.copyOf(outVars), List.copyOf(gradVars));
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String p : parameters) {
@@ -70,7 +73,7 @@ public final class Gradients {
             Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(target, ids, rowGrad).addOutputs(target).build());
         }
         Map<String, INDArray> outs = new LinkedHashMap<>();
-        for (String o : outputs) outs.put(o, og.getOutputs().get(o));
+        for (String o : outputs) outs.put(o, og.getOutputs().get(o).dup());
         return new Result(outs, grads);
     }
 

@@ -90,6 +90,7 @@ public final class DecoderGraph {
 
     public Graph graph() { return graph; }
 
+
     public SameDiff sd() { return graph.sd(); }
 
     public Parameters parameters() { return graph.parameters(); }

@@ -1,8 +1,8 @@
 package org.tarpo4j.models.training;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +14,9 @@ import java.util.Map;
  * in place, so every graph that shares them sees the update.
  *
  * <p>Per parameter: {@code m ← β1 m + (1-β1) g}, {@code v ← β2 v + (1-β2) g²},
- * {@code p ← p - lr·wd·p - lr · m̂ / (sqrt(v̂) + eps)}, as {@code torch.optim.AdamW}.
+ * {@code p ← p - lr·wd·p - lr · m̂ / (sqrt(v̂) + eps)}, as {@code torch.optim.AdamW}: the decay is applied first,
+ * to the parameter before the Adam step. The moments and the step are one fused ND4J op per parameter
+ * ({@code adam_updater}) writing into preallocated buffers, instead of ~10 allocating array operations.
  */
 public final class AdamW {
     /** Parameters that share hyper-parameters; the learning rate is scaled by the schedule each step. */
@@ -23,6 +25,7 @@ public final class AdamW {
     private final List<Group> groups;
     private final double beta1, beta2, eps;
     private final Map<String, INDArray> firstMoment = new LinkedHashMap<>(), secondMoment = new LinkedHashMap<>();
+    private final Map<String, INDArray> update = new LinkedHashMap<>();    // scratch, one per parameter
     private long step;
 
     public AdamW(List<Group> groups, double beta1, double beta2, double eps) {
@@ -52,11 +55,13 @@ public final class AdamW {
                 INDArray grad = gradients.get(e.getKey());
                 if (grad == null) continue;
                 INDArray p = e.getValue(), m = firstMoment.get(e.getKey()), v = secondMoment.get(e.getKey());
-                m.muli(beta1).addi(grad.mul(1 - beta1));
-                v.muli(beta2).addi(grad.mul(grad).muli(1 - beta2));
+                INDArray u = update.computeIfAbsent(e.getKey(), k -> Nd4j.createUninitialized(p.dataType(), p.shape()));
+                // one fused op updates m and v in place and writes u = lr·sqrt(c2)/c1 · m / (sqrt(v) + eps'); with
+                // eps' = eps·sqrt(c2) that is exactly lr · m̂ / (sqrt(v̂) + eps) (the op's step count is 0-based)
+                Nd4j.exec(new AdamUpdater(grad.reshape(v.shape()), v, m, u, v, m, lr, beta1, beta2, eps * Math.sqrt(c2),
+                        Math.toIntExact(step - 1)));
                 if (g.weightDecay() != 0) p.muli(1 - lr * g.weightDecay());
-                INDArray denom = Transforms.sqrt(v.div(c2), false).addi(eps);
-                p.subi(m.div(denom).muli(lr / c1));
+                p.subi(u);
             }
         }
     }

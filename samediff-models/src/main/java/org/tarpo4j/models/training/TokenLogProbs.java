@@ -4,6 +4,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.TokenEmbedding;
 import org.tarpo4j.layers.core.Graph;
 import org.tarpo4j.models.decoder.DecoderGraph;
 
@@ -16,8 +17,14 @@ import java.util.Set;
  *
  * <p>Inputs: {@value #LABELS} INT32 {@code [B, T]}, the token whose log-prob is wanted at each position.
  * Outputs: {@value #TOKEN_LOGP} and {@value #TOKEN_ENTROPY}, both {@code [B·T]}.
- * Log-softmax is written out ({@code x - max - log Σ exp(x - max)}) because two of SameDiff M2.1's built-in forms
- * ({@code logSoftmax(x, dim)}, {@code logSumExp}) fail in backprop.
+ * The log-prob is {@code x[label] - logZ} with {@code logZ = max + log Σ exp(x - max)} written out, because two of
+ * SameDiff M2.1's built-in forms ({@code logSoftmax(x, dim)}, {@code logSumExp}) fail in backprop and the fused
+ * {@code log_softmax} is slow (measured 130–165 ms forward for 1024×8192 floats, against ~30 ms written out). The
+ * shift is the row's max truncated to an integer: the cast cuts the gradient path, where a stop-gradient would still
+ * run the max's backward over {@code [N, V]}. The label's logit {@code x[label]} is computed as {@code hidden · head[label]} from the head's rows (differentiable
+ * through {@link TokenEmbedding#lookupRows}), so no {@code [N, V]} one-hot, log-prob or product is built for it:
+ * logZ is the only vocabulary-wide work on the loss's path. The entropy output materialises the log-probs, but only
+ * when it is evaluated.
  */
 public final class TokenLogProbs {
     public static final String LABELS = "labels";
@@ -34,15 +41,27 @@ public final class TokenLogProbs {
         Graph graph = model.graph();
         SameDiff sd = graph.sd();
         int vocab = model.config().vocabSize();
-        SDVariable labels = sd.placeHolder(LABELS, DataType.INT32, -1, -1);
-        SDVariable x = sd.getVariable(DecoderGraph.LOGITS).div(temperature);                  // [N, V]
-        if (!bannedIds.isEmpty()) x = x.add(sd.constant("banned_token_bias", bannedBias(vocab, bannedIds, graph.dtype())));
-        SDVariable max = graph.stopGradient(x.max(true, 1));                                  // [N, 1]
-        SDVariable shifted = x.sub(max);
-        SDVariable logZ = sd.math.log(sd.math.exp(shifted).sum(true, 1));                     // [N, 1]
-        SDVariable logp = shifted.sub(logZ);                                                  // [N, V]
-        SDVariable picked = sd.oneHot(sd.reshape(labels, -1), vocab, -1, 1.0, 0.0, graph.dtype());
-        SDVariable tokenLogp = sd.sum(TOKEN_LOGP, logp.mul(picked), 1);                       // [N]
+        SDVariable labels = sd.reshape(sd.placeHolder(LABELS, DataType.INT32, -1, -1), -1);      // [N]
+        SDVariable x = sd.getVariable(DecoderGraph.LOGITS);                                     // [N, V]
+        if (temperature != 1.0) x = x.div(temperature);
+        // the label's logit from its head row, hidden · head[label] (the logits' own entries, summed in another
+        // order): picking it out of [N, V] takes a one-hot, a product and a sum over the vocabulary and their backward
+        SDVariable hidden = sd.getVariable(DecoderGraph.HIDDEN_STATES);                         // [N, d]
+        SDVariable labelLogit = hidden.mul(TokenEmbedding.lookupRows(graph, model.lmHead(), labels)).sum(1);
+        if (temperature != 1.0) labelLogit = labelLogit.div(temperature);
+        if (!bannedIds.isEmpty()) {
+            SDVariable bias = sd.constant("banned_token_bias", bannedBias(vocab, bannedIds, graph.dtype()));
+            x = x.add(bias);
+            labelLogit = labelLogit.add(sd.gather(bias.reshape(-1), labels, 0));               // forward-only gather
+        }
+        // log Σ exp over the vocabulary, [N, 1]: the only [N, V] work of the log-prob, forward and backward
+        // the shift only keeps exp in range; any value near the row's max gives the same logZ. Taken through an
+        // integer (the max truncated), it has no gradient path at all: a stop-gradient still runs max's backward
+        SDVariable max = x.max(true, 1).castTo(DataType.LONG).castTo(graph.dtype());
+        SDVariable logZ = sd.math.log(sd.math.exp(x.sub(max)).sum(true, 1)).add(max);
+        SDVariable tokenLogp = labelLogit.sub(TOKEN_LOGP, sd.reshape(logZ, -1));               // [N]
+        // entropy: a metric, evaluated only when asked for (never on the loss's path)
+        SDVariable logp = x.sub(logZ);
         SDVariable entropy = sd.sum(sd.math.exp(logp).mul(logp), 1).neg().rename(TOKEN_ENTROPY);
         return new Outputs(tokenLogp, entropy);
     }

@@ -1,0 +1,47 @@
+package org.tarpo4j.layers;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.core.Graph;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gradient session reuses its arrays between calls; what a call handed out must not change afterwards. */
+class GradientsMemoryReuseTest {
+    @Test
+    void resultsOfOneCallSurviveTheNextAndRepeatedCallsAgree() {
+        Graph g = TestGraphs.doubleGraph(11);
+        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 5);
+        SDVariable h = new Linear(g, "proj", 5, 6, true, null).forward(x);
+        SDVariable y = g.sd().identity("y", new RmsNorm(g, "norm", 6, 1e-6).forward(h));
+        g.sd().identity("loss", y.mul(y).sum());
+        Set<String> params = g.parameters().asMap().keySet();
+        Map<String, INDArray> a = Map.of("x", TestGraphs.randn(1, 3, 5)), b = Map.of("x", TestGraphs.randn(2, 7, 5));
+
+        Gradients.Result first = Gradients.compute(g, "loss", a, List.of("y"), params);
+        Map<String, INDArray> firstGrads = copy(first.gradients());
+        INDArray firstY = first.outputs().get("y").dup();
+        for (Map<String, INDArray> ph : List.of(b, a, b, a)) Gradients.compute(g, "loss", ph, List.of("y"), params);
+        // the arrays of the first call were handed out, so later calls must not have written into them
+        firstGrads.forEach((k, v) -> assertEquals(0.0, v.sub(first.gradients().get(k)).amaxNumber().doubleValue(), 0.0, k));
+        assertEquals(0.0, firstY.sub(first.outputs().get("y")).amaxNumber().doubleValue(), 0.0);
+        // and a repeated call (after other shapes went through the pool) gives the same numbers
+        Gradients.Result again = Gradients.compute(g, "loss", a, List.of("y"), params);
+        firstGrads.forEach((k, v) -> assertEquals(0.0, v.sub(again.gradients().get(k)).amaxNumber().doubleValue(), 0.0, k));
+        assertTrue(again.outputs().get("y") != first.outputs().get("y"));
+    }
+
+    private static Map<String, INDArray> copy(Map<String, INDArray> m) {
+        Map<String, INDArray> c = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> c.put(k, v.dup()));
+        return c;
+    }
+}

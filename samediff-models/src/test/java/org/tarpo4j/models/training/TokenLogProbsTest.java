@@ -1,0 +1,101 @@
+package org.tarpo4j.models.training;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.Init;
+import org.tarpo4j.layers.core.Parameters;
+import org.tarpo4j.layers.gradcheck.FiniteDifferenceCheck;
+import org.tarpo4j.models.config.ModelConfig;
+import org.tarpo4j.models.decoder.DecoderGraph;
+import org.tarpo4j.models.decoder.DecoderOptions;
+import org.tarpo4j.models.decoder.TinyModels;
+import org.tarpo4j.models.decoder.WeightLayout;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The in-graph token log-probs and entropies equal the sampler's formula, and their gradients pass finite differences. */
+class TokenLogProbsTest {
+    private static final int B = 2, T = 3;
+    private static final Set<Integer> BANNED = Set.of(0, 5);
+
+    @Test
+    void valuesEqualTheRolloutFormulaWithTemperatureAndBannedIds() {
+        for (ModelConfig c : List.of(TinyModels.qwen2Config(), TinyModels.llamaConfig())) {
+            DecoderGraph g = model(c, DataType.FLOAT);
+            TokenLogProbs.attach(g, 0.7, BANNED);
+            Map<String, INDArray> ph = inputs(c, g);
+            Map<String, INDArray> out = g.sd().output(ph, DecoderGraph.LOGITS, TokenLogProbs.TOKEN_LOGP, TokenLogProbs.TOKEN_ENTROPY);
+            INDArray logits = out.get(DecoderGraph.LOGITS);
+            int[] labels = ph.get(TokenLogProbs.LABELS).reshape(-1).toIntVector();
+            boolean[] banned = new boolean[c.vocabSize()];
+            for (int id : BANNED) banned[id] = true;
+            for (int n = 0; n < B * T; n++) {
+                float[] row = logits.getRow(n).toFloatVector();
+                double expected = TokenLogProbs.logProb(row, labels[n], 0.7, banned);
+                double entropy = 0;
+                for (int v = 0; v < row.length; v++) {
+                    double lp = TokenLogProbs.logProb(row, v, 0.7, banned);
+                    if (!banned[v]) entropy -= Math.exp(lp) * lp;
+                }
+                if (banned[labels[n]]) {
+                    assertTrue(out.get(TokenLogProbs.TOKEN_LOGP).getDouble(n) < -1e8, c.modelType() + " row " + n);
+                } else {
+                    assertEquals(expected, out.get(TokenLogProbs.TOKEN_LOGP).getDouble(n), 1e-5, c.modelType() + " row " + n);
+                }
+                assertEquals(entropy, out.get(TokenLogProbs.TOKEN_ENTROPY).getDouble(n), 1e-5, c.modelType() + " row " + n);
+            }
+        }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferencesTiedAndUntied() {
+        for (ModelConfig c : List.of(TinyModels.qwen2Config(), TinyModels.llamaConfig())) {
+            DecoderGraph g = model(c, DataType.DOUBLE);
+            TokenLogProbs.Outputs lp = TokenLogProbs.attach(g, 0.8, BANNED);
+            INDArray r = Nd4j.rand(DataType.DOUBLE, B * T).subi(0.5);
+            lp.logp().mul(g.sd().constant("r", r)).sum().rename("loss");
+            Map<String, INDArray> ph = inputs(c, g);
+            // no banned label here: its -1e9 log-prob would swamp the finite differences
+            ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(new int[][]{{7, 9, 3}, {4, 6, 20}}));
+            var result = FiniteDifferenceCheck.check(g.graph(), ph, "loss", g.parameters().asMap().keySet(),
+                    6, 1e-6, 1e-5, 1e-8, 3);
+            assertTrue(result.passed(), c.modelType() + ": " + result);
+            // the head is where the label's logit is read by row: check many of its entries, label rows included
+            var head = FiniteDifferenceCheck.check(g.graph(), ph, "loss", List.of(g.lmHead().name()), 120, 1e-6, 1e-5, 1e-8, 4);
+            assertTrue(head.passed(), c.modelType() + " head: " + head);
+        }
+    }
+
+    private static DecoderGraph model(ModelConfig c, DataType dt) {
+        Parameters p = new Parameters(dt, 9);
+        WeightLayout.expectedShapes(c).forEach((name, shape) -> {
+            Init init = name.endsWith("norm.weight") ? (d, s, sd) -> Init.normal(0.2).create(d, s, sd).addi(1.0) : Init.normal(0.3);
+            p.getOrCreate(name, init, shape);
+        });
+        return DecoderGraph.build(c, p, DecoderOptions.plain(c.maxPositionEmbeddings()));
+    }
+
+    private static Map<String, INDArray> inputs(ModelConfig c, DecoderGraph g) {
+        Map<String, INDArray> ph = new HashMap<>();
+        // row 1 is left-padded by one position; the labels include a banned id (5)
+        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(new int[][]{{1, 7, 9}, {0, 4, 11}}));
+        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(new int[][]{{0, 1, 2}, {0, 0, 1}}));
+        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(new int[][]{{1, 1, 1}, {0, 1, 1}}));
+        ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(new int[][]{{7, 9, 3}, {4, 5, 20}}));
+        DataType dt = g.parameters().dtype();
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            INDArray empty = Nd4j.create(dt, B, c.numKeyValueHeads(), 0, c.headDim());
+            ph.put(DecoderGraph.pastKey(l), empty);
+            ph.put(DecoderGraph.pastValue(l), empty);
+        }
+        return ph;
+    }
+}
