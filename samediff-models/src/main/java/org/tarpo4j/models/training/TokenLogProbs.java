@@ -38,19 +38,29 @@ public final class TokenLogProbs {
     public record Outputs(SDVariable logp, SDVariable entropy) {}
 
     public static Outputs attach(DecoderGraph model, double temperature, Set<Integer> bannedIds) {
-        Graph graph = model.graph();
-        SameDiff sd = graph.sd();
-        int vocab = model.config().vocabSize();
+        SameDiff sd = model.sd();
         SDVariable labels = sd.reshape(sd.placeHolder(LABELS, DataType.INT32, -1, -1), -1);      // [N]
-        SDVariable x = sd.getVariable(DecoderGraph.LOGITS);                                     // [N, V]
+        return compute(model.graph(), sd.getVariable(DecoderGraph.LOGITS), sd.getVariable(DecoderGraph.HIDDEN_STATES),
+                model.lmHead(), labels, model.config().vocabSize(), temperature, bannedIds, TOKEN_LOGP, TOKEN_ENTROPY);
+    }
+
+    /**
+     * The same computation on any logits of a decoder ({@code logits = hidden · headᵀ}), e.g. a later pass of a graph
+     * that runs the layers several times; outputs get the given names.
+     *
+     * @param logits {@code [N, V]}, {@code hidden} {@code [N, d]}, {@code labels} {@code [N]} integers
+     */
+    public static Outputs compute(Graph graph, SDVariable logits, SDVariable hidden, SDVariable lmHead, SDVariable labels,
+                                  int vocab, double temperature, Set<Integer> bannedIds, String logpName, String entropyName) {
+        SameDiff sd = graph.sd();
+        SDVariable x = logits;                                                                    // [N, V]
         if (temperature != 1.0) x = x.div(temperature);
         // the label's logit from its head row, hidden · head[label] (the logits' own entries, summed in another
         // order): picking it out of [N, V] takes a one-hot, a product and a sum over the vocabulary and their backward
-        SDVariable hidden = sd.getVariable(DecoderGraph.HIDDEN_STATES);                         // [N, d]
-        SDVariable labelLogit = hidden.mul(TokenEmbedding.lookupRows(graph, model.lmHead(), labels)).sum(1);
+        SDVariable labelLogit = hidden.mul(TokenEmbedding.lookupRows(graph, lmHead, labels)).sum(1);
         if (temperature != 1.0) labelLogit = labelLogit.div(temperature);
         if (!bannedIds.isEmpty()) {
-            SDVariable bias = sd.constant("banned_token_bias", bannedBias(vocab, bannedIds, graph.dtype()));
+            SDVariable bias = sd.constant(bannedBias(vocab, bannedIds, graph.dtype()));
             x = x.add(bias);
             labelLogit = labelLogit.add(sd.gather(bias.reshape(-1), labels, 0));               // forward-only gather
         }
@@ -59,10 +69,10 @@ public final class TokenLogProbs {
         // integer (the max truncated), it has no gradient path at all: a stop-gradient still runs max's backward
         SDVariable max = x.max(true, 1).castTo(DataType.LONG).castTo(graph.dtype());
         SDVariable logZ = sd.math.log(sd.math.exp(x.sub(max)).sum(true, 1)).add(max);
-        SDVariable tokenLogp = labelLogit.sub(TOKEN_LOGP, sd.reshape(logZ, -1));               // [N]
+        SDVariable tokenLogp = labelLogit.sub(logpName, sd.reshape(logZ, -1));                 // [N]
         // entropy: a metric, evaluated only when asked for (never on the loss's path)
         SDVariable logp = x.sub(logZ);
-        SDVariable entropy = sd.sum(sd.math.exp(logp).mul(logp), 1).neg().rename(TOKEN_ENTROPY);
+        SDVariable entropy = sd.sum(sd.math.exp(logp).mul(logp), 1).neg().rename(entropyName);
         return new Outputs(tokenLogp, entropy);
     }
 
