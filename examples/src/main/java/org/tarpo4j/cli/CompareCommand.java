@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Runs GRPO, HRPO and TARPO on the embedded task from the same warm start with the same rollout "
-                + "budget and seeds, evaluates each on the held-out split (avg@k with a 95%% interval, pass@k, greedy), "
+        description = "Runs GRPO, HRPO and TARPO (and COCONUT's curriculum) on the embedded task from the same warm start "
+                + "with the same budget and seeds, evaluates each on the held-out split (avg@k with a 95%% interval, pass@k, greedy), "
                 + "and writes RUNS/<timestamp>-compare/compare.json; `report` turns it into plots.")
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1", description = "RL seeds per method (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--methods", defaultValue = "grpo,hrpo,tarpo", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--methods", defaultValue = "grpo,hrpo,tarpo,coconut", description = "grpo, hrpo, tarpo and coconut (its supervised curriculum with continuous thoughts) (default: ${DEFAULT-VALUE})")
     String methods;
 
     @Option(names = "--preset", defaultValue = "default", description = "default or tiny (default: ${DEFAULT-VALUE})")

@@ -29,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in the config's outputDir from its last complete checkpoint")
     boolean resume;
 
-    @Option(names = "--mode", defaultValue = "tarpo", description = "embedded default: tarpo, grpo or hrpo (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", defaultValue = "tarpo", description = "embedded default: tarpo, grpo, hrpo, or coconut (its supervised curriculum) (default: ${DEFAULT-VALUE})")
     String mode;
 
     @Option(names = "--seed", defaultValue = "0", description = "embedded default: seed of SFT and RL (default: ${DEFAULT-VALUE})")
@@ -56,17 +56,10 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println(warm.reused() ? "warm start: reusing " + warmDir
                     : String.format(Locale.ROOT, "warm start: %d SFT steps, sampled accuracy %.3f -> %s", warm.steps(), warm.sampledAccuracy(), warmDir));
             Path run = EmbeddedLayout.newRun(runs, mode);
-            Map<String, Object> s = EmbeddedRun.run(task, warmDir, run, mode, seed);
-            @SuppressWarnings("unchecked") Map<String, Object> before = (Map<String, Object>) s.get("before");
-            @SuppressWarnings("unchecked") Map<String, Object> after = (Map<String, Object>) s.get("after");
-            System.out.printf(Locale.ROOT, "held-out accuracy (%s, %d problems):%n", mode, (Integer) after.get("problems"));
-            System.out.printf(Locale.ROOT, "  sampled avg@%d  before RL %.1f%% ± %.1f   after RL %.1f%% ± %.1f%n", (Integer) after.get("k"),
-                    100 * (double) before.get("sampled_avg_at_k"), 100 * (double) before.get("sampled_ci95"),
-                    100 * (double) after.get("sampled_avg_at_k"), 100 * (double) after.get("sampled_ci95"));
-            System.out.printf(Locale.ROOT, "  greedy         before RL %.1f%%         after RL %.1f%%%n",
-                    100 * (double) before.get("greedy"), 100 * (double) after.get("greedy"));
-            System.out.printf(Locale.ROOT, "  soft ratio     before RL %.3f          after RL %.3f%n",
-                    (double) before.get("soft_ratio"), (double) after.get("soft_ratio"));
+            // coconut is a supervised curriculum, not RL; the same command runs it for a side-by-side look
+            Map<String, Object> s = mode.equals("coconut") ? org.tarpo4j.examples.embedded.CoconutRun.run(task, warmDir, run, seed)
+                    : EmbeddedRun.run(task, warmDir, run, mode, seed);
+            System.out.println(Summaries.beforeAfter(mode, s));
             System.out.printf(Locale.ROOT, "run: %s (%.1f min); report: ./tarpo report %s%n", run, (System.nanoTime() - t0) / 6e10, run);
         }
         return 0;

@@ -70,6 +70,23 @@ class TrainEvalCommandsTest {
     }
 
     @Test
+    void coconutCurriculumOnAHuggingFaceModelWithGsm8kData(@TempDir Path tmp) throws Exception {
+        Path model = TinyQwenFixture.create(tmp.resolve("qwen-tiny"));
+        Path data = tmp.resolve("gsm8k.jsonl");
+        Files.writeString(data, JSON.writeValueAsString(java.util.Map.of("question", "Tom has 3 apples and buys 4. How many?",
+                "answer", "Tom buys 4 more.\nHe has 3 + 4 = <<3+4=7>>7.\n#### 7")) + "\n");
+        Path out = tmp.resolve("coconut");
+        var r = CliRunner.run("sft", "--coconut", "--model", model.toString(), "--data", data.toString(), "--out", out.toString(),
+                "--bot-token", "<|object_ref_start|>", "--eot-token", "<|object_ref_end|>", "--steps-per-stage", "1", "--batch", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.exists(out.resolve("model.safetensors")));
+        var missing = CliRunner.run("sft", "--coconut", "--model", model.toString(), "--data", data.toString(), "--out", out.toString(),
+                "--bot-token", "<not-a-token>", "--eot-token", "<|object_ref_end|>");
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("<not-a-token>"), missing.err());
+    }
+
+    @Test
     void unknownConfigKeysAndBadValuesAreRejectedByName(@TempDir Path tmp) throws Exception {
         Path config = tmp.resolve("c.json");
         Files.writeString(config, "{\"model_path\": \"x\", \"train_data\": \"y\", \"learning_rat\": 1e-5}");

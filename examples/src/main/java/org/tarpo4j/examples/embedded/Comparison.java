@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * GRPO, HRPO and TARPO from the same warm start with the same rollout budget and seeds, each evaluated on the same
+ * GRPO, HRPO and TARPO (and COCONUT's supervised curriculum) from the same warm start with the same rollout budget and seeds, each evaluated on the same
  * held-out problems; {@value #FILE} holds every run's summary and the per-method aggregate (mean over seeds with a
  * 95% interval over seeds, or the evaluation's own interval with one seed).
  */
@@ -33,7 +33,9 @@ public final class Comparison {
             for (String method : methods) {
                 Path runDir = dir.resolve(method + "-seed" + seed);
                 System.out.printf(Locale.ROOT, "== %s, seed %d -> %s%n", method, seed, runDir);
-                runs.computeIfAbsent(method, m -> new ArrayList<>()).add(EmbeddedRun.run(task, warmStart, runDir, method, seed));
+                Map<String, Object> summary = method.equals("coconut") ? CoconutRun.run(task, warmStart, runDir, seed)
+                        : EmbeddedRun.run(task, warmStart, runDir, method, seed);
+                runs.computeIfAbsent(method, m -> new ArrayList<>()).add(summary);
             }
         }
         Map<String, Object> aggregate = new LinkedHashMap<>();

@@ -95,7 +95,7 @@ public final class EmbeddedRun {
         return s;
     }
 
-    private static Map<String, Object> accuracy(TaskEvaluation.Accuracy a) {
+    static Map<String, Object> accuracy(TaskEvaluation.Accuracy a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("greedy", a.greedy().avgAtK());
         m.put("sampled_avg_at_k", a.sampled().avgAtK());

@@ -23,24 +23,31 @@ public final class TaskEvaluation {
     public record Accuracy(EvalResult greedy, EvalResult sampled) {}
 
     public static Accuracy evaluate(EmbeddedTask task, Policy policy, List<Problem> problems, int samples, Consumer<Completion> sink) {
+        return evaluate(task, policy, problems, samples, null, sink);
+    }
+
+    /** With COCONUT's continuous thoughts before each completion (null: none). */
+    public static Accuracy evaluate(EmbeddedTask task, Policy policy, List<Problem> problems, int samples,
+                                    RolloutConfig.ContinuousThoughts thoughts, Consumer<Completion> sink) {
         EmbeddedPreset p = task.preset();
-        EvalResult greedy = evaluator(task, policy, SamplingConfig.greedyDecoding(), 1, true)
+        EvalResult greedy = evaluator(task, policy, SamplingConfig.greedyDecoding(), 1, true, thoughts)
                 .evaluate("arith-greedy", problems, task.prompts(), ArithmeticTask.reward(), EVAL_SEED, null);
-        EvalResult sampled = evaluator(task, policy, SamplingConfig.sample(p.temperature(), 0, 1.0), samples, false)
+        EvalResult sampled = evaluator(task, policy, SamplingConfig.sample(p.temperature(), 0, 1.0), samples, false, thoughts)
                 .evaluate("arith", problems, task.prompts(), ArithmeticTask.reward(), EVAL_SEED, sink);
         return new Accuracy(greedy, sampled);
     }
 
     /** Sampled avg@k only (for SFT early stopping). */
     public static double sampledAccuracy(EmbeddedTask task, Policy policy, List<Problem> problems, int samples) {
-        return evaluator(task, policy, SamplingConfig.sample(task.preset().temperature(), 0, 1.0), samples, false)
+        return evaluator(task, policy, SamplingConfig.sample(task.preset().temperature(), 0, 1.0), samples, false, null)
                 .evaluate("arith", problems, task.prompts(), ArithmeticTask.reward(), EVAL_SEED, null).avgAtK();
     }
 
-    private static Evaluator evaluator(EmbeddedTask task, Policy policy, SamplingConfig sampling, int k, boolean greedyRouting) {
+    private static Evaluator evaluator(EmbeddedTask task, Policy policy, SamplingConfig sampling, int k, boolean greedyRouting,
+                                       RolloutConfig.ContinuousThoughts thoughts) {
         RolloutConfig rc = new RolloutConfig(k, sampling, task.preset().maxCompletionLength(), greedyRouting, "####",
                 Set.of(ArithmeticTokenizer.EOS_ID), Set.copyOf(EmbeddedTask.BANNED),
-                ArithmeticTokenizer.PAD_ID);
+                ArithmeticTokenizer.PAD_ID, thoughts);
         return new Evaluator(policy, rc, task.text(), Math.max(1, 256 / k));
     }
 }

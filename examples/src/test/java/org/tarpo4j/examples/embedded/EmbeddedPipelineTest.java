@@ -29,16 +29,17 @@ class EmbeddedPipelineTest {
             assertTrue(loaded.tokenizer().isPresent(), "the warm start carries its tokenizer");
 
             Path dir = runs.resolve("compare");
-            Comparison.run(task, warm, dir, List.of("grpo", "hrpo", "tarpo"), 1);
+            Comparison.run(task, warm, dir, List.of("grpo", "hrpo", "tarpo", "coconut"), 1);
             JsonNode c = new ObjectMapper().readTree(dir.resolve(Comparison.FILE).toFile());
-            for (String mode : List.of("grpo", "hrpo", "tarpo")) {
+            int coconutSteps = 3 * EmbeddedPreset.TINY.coconutStepsPerStage();
+            for (String mode : List.of("grpo", "hrpo", "tarpo", "coconut")) {
                 Path run = dir.resolve(mode + "-seed0");
-                assertEquals(EmbeddedPreset.TINY.rlSteps(), MetricsLog.read(run).size());
-                assertTrue(Files.size(run.resolve(EmbeddedRun.HELD_OUT_COMPLETIONS)) > 0);
+                assertEquals(mode.equals("coconut") ? coconutSteps : EmbeddedPreset.TINY.rlSteps(), MetricsLog.read(run).size());
+                if (!mode.equals("coconut")) assertTrue(Files.size(run.resolve(EmbeddedRun.HELD_OUT_COMPLETIONS)) > 0);
                 JsonNode after = c.get("aggregate").get(mode).get("after");
                 double acc = after.get("sampled_avg_at_k").asDouble(), soft = after.get("soft_ratio").asDouble();
                 assertTrue(acc >= 0 && acc <= 1);
-                if (mode.equals("grpo")) assertEquals(0.0, soft);
+                if (mode.equals("grpo") || mode.equals("coconut")) assertEquals(0.0, soft);
                 else assertTrue(soft > 0, mode + " uses soft inputs");
             }
             assertTrue(Comparison.table(new ObjectMapper().readValue(dir.resolve(Comparison.FILE).toFile(), java.util.Map.class)).contains("tarpo"));

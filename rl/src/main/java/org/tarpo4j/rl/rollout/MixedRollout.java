@@ -40,6 +40,7 @@ public final class MixedRollout {
     private final TextDecoder text;
     private final int vocab, topK, hidden;
     private final boolean hiddenSoftInputs; // soft input = the step's hidden state (COCONUT-style) instead of top-k
+    private final boolean latentPlaceholders; // the graph takes latent vectors (hidden-state soft inputs, coconut)
 
     public MixedRollout(Policy policy, RolloutConfig config, TextDecoder text) {
         this.policy = policy;
@@ -49,6 +50,10 @@ public final class MixedRollout {
         this.topK = policy.softInput().topK();
         this.hidden = policy.model().config().hiddenSize();
         this.hiddenSoftInputs = policy.mode() == LatentMode.TARPO && policy.softInput().hiddenState();
+        this.latentPlaceholders = hiddenSoftInputs || policy.mode() == LatentMode.COCONUT;
+        if ((config.thoughts() != null) != (policy.mode() == LatentMode.COCONUT)) {
+            throw new IllegalArgumentException("continuous thoughts need the coconut mode, and it needs them");
+        }
     }
 
     public RolloutConfig config() { return config; }
@@ -85,7 +90,12 @@ public final class MixedRollout {
     public List<Completion> generate(List<int[]> prompts, Rng rng) {
         int g = config.numGenerations();
         List<int[]> rowsPrompts = new ArrayList<>();
-        for (int[] p : prompts) for (int k = 0; k < g; k++) rowsPrompts.add(p);
+        RolloutConfig.ContinuousThoughts thoughts = config.thoughts();
+        for (int[] p : prompts) {
+            int[] row = thoughts == null ? p : java.util.Arrays.copyOf(p, p.length + 1);
+            if (thoughts != null) row[p.length] = thoughts.beginId(); // COCONUT: the prompt ends with <bot>
+            for (int k = 0; k < g; k++) rowsPrompts.add(row);
+        }
         PromptBatch batch = new PromptBatch(rowsPrompts, config.padTokenId());
         int n = batch.rows();
         List<Row> rows = new ArrayList<>();
@@ -100,18 +110,20 @@ public final class MixedRollout {
         IncrementalDecoder decoder = policy.decoder(n);
         StepInput prefill = batch.toStepInput();
         if (mode.hasSoftInputs()) prefill = withSoftInputs(prefill, new int[n][batch.width()][topK], new float[n][batch.width()][topK],
-                new float[n][batch.width()][hidden], new float[n][batch.width()]);
+                new float[n][batch.width()][latentPlaceholders ? hidden : 0], new float[n][batch.width()]);
         StepOutput out = decoder.forward(prefill);
-        INDArray logits = lastPositions(out.logits(), n, batch.width());
-        INDArray routeLogits = mode.hasRouter() ? lastPositions(out.extra().get(ActionHeadRouter.LOGITS), n, batch.width()) : null;
-        INDArray hiddenStates = hiddenSoftInputs ? lastPositions(out.hidden(), n, batch.width()) : null;
+        if (thoughts != null) out = think(decoder, rows, lastPositions(out.hidden(), n, batch.width()), thoughts);
+        int width = thoughts == null ? batch.width() : 1; // after thoughts, the outputs are of the end marker alone
+        INDArray logits = lastPositions(out.logits(), n, width);
+        INDArray routeLogits = mode.hasRouter() ? lastPositions(out.extra().get(ActionHeadRouter.LOGITS), n, width) : null;
+        INDArray hiddenStates = hiddenSoftInputs ? lastPositions(out.hidden(), n, width) : null;
 
         for (int t = 0; t < config.maxCompletionLength(); t++) {
             int[][] nextIds = new int[n][1], nextPos = new int[n][1], valid = new int[n][1];
             int[][][] sIds = new int[n][1][topK];
             float[][][] sW = new float[n][1][topK];
             float[][] routes = new float[n][1];
-            float[][][] latent = new float[n][1][hiddenSoftInputs ? hidden : 0];
+            float[][][] latent = new float[n][1][latentPlaceholders ? hidden : 0];
             float[][] logitRows = logits.toFloatMatrix();
             float[][] hiddenRows = hiddenStates == null ? null : hiddenStates.toFloatMatrix();
             float[][] routeRows = routeLogits == null ? null : routeLogits.toFloatMatrix();
@@ -180,6 +192,33 @@ public final class MixedRollout {
         return completions;
     }
 
+    /**
+     * COCONUT's latent segment: each row's last hidden state is fed back as the next input {@code count} times, then
+     * the end-of-thought marker; returns the marker's outputs, which score the first language token.
+     */
+    private StepOutput think(IncrementalDecoder decoder, List<Row> rows, INDArray state, RolloutConfig.ContinuousThoughts t) {
+        int n = rows.size();
+        StepOutput out = null;
+        for (int j = 0; j <= t.count(); j++) {
+            boolean marker = j == t.count();
+            int[][] ids = new int[n][1], pos = new int[n][1], valid = new int[n][1];
+            float[][] routes = new float[n][1];
+            float[][][] latent = new float[n][1][];
+            float[][] states = marker ? null : state.toFloatMatrix();
+            for (int r = 0; r < n; r++) {
+                ids[r][0] = marker ? t.endId() : config.padTokenId(); // a thought has no token: its input is the state
+                pos[r][0] = rows.get(r).nextPosition++;
+                valid[r][0] = 1;
+                routes[r][0] = marker ? 0 : 1;
+                latent[r][0] = marker ? new float[hidden] : states[r];
+            }
+            out = decoder.forward(withSoftInputs(new StepInput(Nd4j.createFromArray(ids), Nd4j.createFromArray(pos),
+                    Nd4j.createFromArray(valid)), new int[n][1][topK], new float[n][1][topK], latent, routes));
+            state = out.hidden();
+        }
+        return out;
+    }
+
     /** log softmax(logits / τ) of the two routes, in double precision. */
     public static double[] routeLogProbs(float[] logits, double temperature) {
         double a = logits[0] / temperature, b = logits[1] / temperature, m = Math.max(a, b);
@@ -189,7 +228,7 @@ public final class MixedRollout {
 
     private StepInput withSoftInputs(StepInput in, int[][][] ids, float[][][] weights, float[][][] latent, float[][] routes) {
         Map<String, INDArray> extra = new HashMap<>(in.extra());
-        if (hiddenSoftInputs) {
+        if (latentPlaceholders) {
             extra.put(LatentInputMixer.LATENT_INPUTS, Nd4j.createFromArray(latent));
         } else {
             extra.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(ids));

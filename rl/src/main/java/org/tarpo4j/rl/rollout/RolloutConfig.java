@@ -15,9 +15,28 @@ import java.util.Set;
  * @param stopTokenIds          ids that end a completion (kept as its last token)
  * @param bannedTokenIds        never sampled (PAD, BOS), and equally excluded from the log-probs
  * @param padTokenId            fills finished rows
+ * @param thoughts              COCONUT: continuous thoughts between the prompt and the completion, or null
  */
 public record RolloutConfig(int numGenerations, SamplingConfig sampling, int maxCompletionLength, boolean greedyRouting,
-                            String answerMarker, Set<Integer> stopTokenIds, Set<Integer> bannedTokenIds, int padTokenId) {
+                            String answerMarker, Set<Integer> stopTokenIds, Set<Integer> bannedTokenIds, int padTokenId,
+                            ContinuousThoughts thoughts) {
+    /** COCONUT's latent segment: {@code begin}, {@code count} hidden states fed back as inputs, then {@code end}. */
+    public record ContinuousThoughts(int count, int beginId, int endId) {
+        public ContinuousThoughts {
+            if (count < 0) throw new IllegalArgumentException("thought count must be >= 0, got " + count);
+        }
+    }
+
+    public RolloutConfig(int numGenerations, SamplingConfig sampling, int maxCompletionLength, boolean greedyRouting,
+                         String answerMarker, Set<Integer> stopTokenIds, Set<Integer> bannedTokenIds, int padTokenId) {
+        this(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds, bannedTokenIds, padTokenId, null);
+    }
+
+    public RolloutConfig withThoughts(ContinuousThoughts t) {
+        return new RolloutConfig(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds,
+                bannedTokenIds, padTokenId, t);
+    }
+
     public RolloutConfig {
         if (numGenerations <= 0) throw new IllegalArgumentException("numGenerations must be positive, got " + numGenerations);
         if (maxCompletionLength <= 0) throw new IllegalArgumentException("maxCompletionLength must be positive, got " + maxCompletionLength);

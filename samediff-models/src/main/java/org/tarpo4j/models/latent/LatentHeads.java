@@ -44,6 +44,7 @@ public final class LatentHeads {
             case TARPO -> base.withInputLayer(soft.hiddenState() ? hiddenStateInputs(config.hiddenSize()) : hybridInputs(soft.topK()))
                     .withHeads(List.of(routerHead(config.hiddenSize(), router)));
             case HRPO -> base.withInputLayer(gatedInputs(soft.topK()));
+            case COCONUT -> base.withInputLayer(hiddenStateInputs(config.hiddenSize()));
         };
     }
 

@@ -2,16 +2,17 @@ package org.tarpo4j.models.latent;
 
 /**
  * Which latent input a policy uses: none ({@code grpo}: every input is the sampled token), TARPO's routed soft
- * inputs, or HRPO's gated mixture on every reasoning step.
+ * inputs, HRPO's gated mixture on every reasoning step, or COCONUT's continuous thoughts (a fixed number of hidden
+ * states fed back between begin/end-of-thought markers, trained by supervised curriculum, not RL).
  */
 public enum LatentMode {
-    GRPO, TARPO, HRPO;
+    GRPO, TARPO, HRPO, COCONUT;
 
     public static LatentMode parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown mode '" + s + "' (expected tarpo, grpo or hrpo)");
+            throw new IllegalArgumentException("unknown mode '" + s + "' (expected tarpo, grpo, hrpo or coconut)");
         }
     }
 

@@ -1,0 +1,74 @@
+package org.tarpo4j.rl.coconut;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.decoder.DecoderOptions;
+import org.tarpo4j.models.latent.ContinuousThoughtGraph;
+import org.tarpo4j.models.training.AdamW;
+import org.tarpo4j.models.training.GradientClipping;
+import org.tarpo4j.rl.sft.SftConfig;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Supervised training through continuous thoughts: each batch is split by its examples' number of thoughts (one
+ * unrolled graph per count, built once, all on the model's parameters), and the groups' gradients are summed, each
+ * weighted by its share of the batch's loss tokens, into one AdamW step. {@link #resetOptimizer} starts a new stage.
+ */
+public final class CoconutTrainer {
+    private final CausalLm model;
+    private final SftConfig config;
+    private final Map<Integer, ContinuousThoughtGraph> graphs = new HashMap<>();
+    private final List<String> parameters;
+    private AdamW optimizer;
+
+    public CoconutTrainer(CausalLm model, SftConfig config) {
+        this.model = model;
+        this.config = config;
+        this.parameters = List.copyOf(model.parameters().asMap().keySet());
+        resetOptimizer();
+    }
+
+    /** Fresh moments, as COCONUT does between curriculum stages. */
+    public void resetOptimizer() {
+        optimizer = new AdamW(List.of(new AdamW.Group("all", model.parameters().asMap(), config.learningRate(), config.weightDecay())),
+                config.beta1(), config.beta2(), 1e-8);
+    }
+
+    /** One update; returns the mean loss per language token (NaN if skipped as non-finite). */
+    public double step(List<Curriculum.Staged> batch) {
+        Map<Integer, List<ContinuousThoughtGraph.Example>> groups = new LinkedHashMap<>();
+        for (Curriculum.Staged s : batch) groups.computeIfAbsent(s.thoughts(), k -> new ArrayList<>()).add(s.example());
+        long total = 0;
+        for (var g : groups.values()) total += lossTokens(g);
+        Map<String, INDArray> sum = new HashMap<>();
+        double loss = 0;
+        int pad = model.config().padTokenId() != null ? model.config().padTokenId() : model.config().primaryEosTokenId();
+        for (var e : groups.entrySet()) {
+            ContinuousThoughtGraph graph = graphs.computeIfAbsent(e.getKey(), n ->
+                    ContinuousThoughtGraph.build(model.config(), model.parameters(), DecoderOptions.plain(model.maxContext()), n,
+                            config.bannedTokenIds()));
+            double share = (double) lossTokens(e.getValue()) / total;
+            Gradients.Result r = Gradients.compute(graph.graph(), ContinuousThoughtGraph.LOSS, graph.inputs(e.getValue(), pad),
+                    List.of(ContinuousThoughtGraph.LOSS), parameters);
+            loss += share * r.outputs().get(ContinuousThoughtGraph.LOSS).getDouble(0);
+            r.gradients().forEach((k, v) -> sum.merge(k, v.muli(share), INDArray::addi));
+        }
+        double norm = GradientClipping.globalNorm(sum);
+        if (!Double.isFinite(loss) || !Double.isFinite(norm)) return Double.NaN;
+        GradientClipping.clip(sum, config.maxGradNorm());
+        optimizer.step(sum, 1.0);
+        return loss;
+    }
+
+    private static long lossTokens(List<ContinuousThoughtGraph.Example> examples) {
+        long n = 0;
+        for (var e : examples) n += e.suffix().length - 1;
+        return n;
+    }
+}
