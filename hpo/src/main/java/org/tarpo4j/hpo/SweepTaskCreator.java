@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 /**
  * Arbiter's task per candidate: build the candidate's trainer config from the base, score it with the
  * {@link CandidateScorer} in its own directory, log the outcome to {@code sweep.jsonl} and tell the listeners.
- * Any exception (or a non-finite score) makes the candidate FAILED with its message; the sweep goes on.
+ * Any exception, an OutOfMemoryError or a non-finite score makes the candidate FAILED with its message; the sweep goes on.
  */
 public final class SweepTaskCreator implements TaskCreator {
     private final TarpoConfig base;
@@ -70,7 +70,7 @@ public final class SweepTaskCreator implements TaskCreator {
             double s = scorer.score(config);
             if (!Double.isFinite(s)) throw new IllegalStateException("the scorer returned " + s);
             score = s;
-        } catch (Exception e) {
+        } catch (Exception | OutOfMemoryError e) { // JavaCPP reports off-heap exhaustion as OutOfMemoryError: this candidate's
             error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             stackTrace = ExceptionUtils.getStackTrace(e);
         }

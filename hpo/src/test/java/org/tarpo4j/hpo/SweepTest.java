@@ -98,8 +98,14 @@ class SweepTest {
 
     @Test
     void allFailedLeavesNoBestConfig() throws Exception {
-        SweepResults r = new Sweep(grid3x2(Map.of()), TarpoConfig.defaults(Map.of()), c -> { throw new java.io.IOException("disk full"); }, dir, out).run();
+        CandidateScorer scorer = c -> {
+            if (c.beta > 5e-3) throw new OutOfMemoryError("Physical memory usage is too high");
+            throw new java.io.IOException("disk full");
+        };
+        SweepResults r = new Sweep(grid3x2(Map.of()), TarpoConfig.defaults(Map.of()), scorer, dir, out).run();
         assertEquals(6, r.failed());
+        assertEquals(List.of("IOException: disk full", "OutOfMemoryError: Physical memory usage is too high"),
+                r.results().stream().map(CandidateResult::error).distinct().toList());
         assertTrue(r.best().isEmpty());
         assertNull(r.bestConfig());
         assertNull(r.heatMap());
