@@ -63,17 +63,26 @@ public final class EmbeddedRun {
         return c;
     }
 
+    /** The embedded run of {@code mode}: held-out accuracy before and after RL from the warm start. */
     public static Map<String, Object> run(EmbeddedTask task, Path warmStart, Path runDir, String mode, long seed) throws IOException {
+        return run(task, config(task.preset(), mode, seed, warmStart), runDir, true);
+    }
+
+    /**
+     * One RL run with a given trainer config (its {@code modelPath} is the warm start): {@code maxSteps} steps on
+     * training problems drawn with its seed, then held-out accuracy; also before RL when {@code evaluateBefore}
+     * (runs that share a warm start share that number, so a sweep skips it).
+     */
+    public static Map<String, Object> run(EmbeddedTask task, TarpoConfig config, Path runDir, boolean evaluateBefore) throws IOException {
         EmbeddedPreset p = task.preset();
         Files.createDirectories(runDir);
-        TarpoConfig config = config(p, mode, seed, warmStart);
-        CausalLm model = CausalLm.fromPretrained(warmStart);
+        CausalLm model = CausalLm.fromPretrained(Path.of(config.modelPath));
         List<Problem> eval = task.heldOut(p.evalProblems());
 
         long t0 = System.nanoTime();
-        TarpoTrainer trainer = new TarpoTrainer(config, model, task.trainingProblems(p.rlSteps() * p.promptsPerStep(), seed),
+        TarpoTrainer trainer = new TarpoTrainer(config, model, task.trainingProblems(config.maxSteps * config.promptsPerStep, config.seed),
                 task.prompts(), WeightedRewards.of(ArithmeticTask.reward()), task.text(), runDir);
-        TaskEvaluation.Accuracy before = TaskEvaluation.evaluate(task, trainer.policy(), eval, p.evalSamples(), null);
+        TaskEvaluation.Accuracy before = evaluateBefore ? TaskEvaluation.evaluate(task, trainer.policy(), eval, p.evalSamples(), null) : null;
         long t1 = System.nanoTime();
         trainer.train();
         long t2 = System.nanoTime();
@@ -83,13 +92,17 @@ public final class EmbeddedRun {
         writeCompletions(runDir, task, eval, samples, p.evalSamples());
 
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("mode", mode);
-        s.put("seed", seed);
+        s.put("mode", config.mode);
+        s.put("seed", config.seed);
         s.put("preset", p.name());
-        s.put("rl_steps", p.rlSteps());
-        s.put("before", accuracy(before));
+        s.put("rl_steps", config.maxSteps);
+        if (before != null) s.put("before", accuracy(before));
         s.put("after", accuracy(after));
-        s.put("time_s", Map.of("eval_before", (t1 - t0) / 1e9, "rl", (t2 - t1) / 1e9, "eval_after", (t3 - t2) / 1e9));
+        Map<String, Object> time = new LinkedHashMap<>();
+        if (before != null) time.put("eval_before", (t1 - t0) / 1e9);
+        time.put("rl", (t2 - t1) / 1e9);
+        time.put("eval_after", (t3 - t2) / 1e9);
+        s.put("time_s", time);
         Files.writeString(runDir.resolve(SUMMARY), JSON.writeValueAsString(s));
         Files.writeString(runDir.resolve("trainer_config.json"), config.toJson());
         return s;

@@ -23,11 +23,10 @@ final class Html {
                 .append("<th>sampled avg@k after</th><th>greedy before</th><th>greedy after</th><th>soft ratio after</th></tr>");
         for (RunData r : runs) {
             if (r.summary() == null) continue;
-            JsonNode be = r.summary().get("before"), af = r.summary().get("after");
-            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.1f ± %.1f</td><td>%.1f ± %.1f</td><td>%.1f</td><td>%.1f</td><td>%.3f</td></tr>",
-                    esc(r.name()), esc(r.mode()), 100 * be.get("sampled_avg_at_k").asDouble(), 100 * be.get("sampled_ci95").asDouble(),
-                    100 * af.get("sampled_avg_at_k").asDouble(), 100 * af.get("sampled_ci95").asDouble(),
-                    100 * be.get("greedy").asDouble(), 100 * af.get("greedy").asDouble(), af.get("soft_ratio").asDouble()));
+            JsonNode be = r.summary().get("before"), af = r.summary().get("after"); // no "before" in a sweep candidate's run
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%.3f</td></tr>",
+                    esc(r.name()), esc(r.mode()), sampled(be), sampled(af), be == null ? "-" : String.format(Locale.ROOT, "%.1f",
+                            100 * be.get("greedy").asDouble()), 100 * af.get("greedy").asDouble(), af.get("soft_ratio").asDouble()));
         }
         b.append("</table>");
         if (comparison != null) {
@@ -64,6 +63,11 @@ final class Html {
         }
         b.append("</body></html>\n");
         return b.toString();
+    }
+
+    private static String sampled(JsonNode accuracy) {
+        return accuracy == null ? "-" : String.format(Locale.ROOT, "%.1f ± %.1f", 100 * accuracy.get("sampled_avg_at_k").asDouble(),
+                100 * accuracy.get("sampled_ci95").asDouble());
     }
 
     private static String aggregateTable(JsonNode comparison) {

@@ -80,18 +80,21 @@ public final class ReportWriter {
             for (RunData r : runs) {
                 if (r.summary() == null) continue;
                 methods.add(r.mode());
-                before.add(new double[]{r.summary().get("before").get("sampled_avg_at_k").asDouble(), r.summary().get("before").get("sampled_ci95").asDouble()});
+                JsonNode be = r.summary().get("before"); // a sweep candidate's run skips it
+                before.add(be == null ? null : new double[]{be.get("sampled_avg_at_k").asDouble(), be.get("sampled_ci95").asDouble()});
                 after.add(new double[]{r.summary().get("after").get("sampled_avg_at_k").asDouble(), r.summary().get("after").get("sampled_ci95").asDouble()});
             }
         }
         if (methods.isEmpty()) return;
-        double[][] v = new double[2][methods.size()], e = new double[2][methods.size()];
-        for (int i = 0; i < methods.size(); i++) {
-            v[0][i] = 100 * before.get(i)[0];
-            e[0][i] = 100 * before.get(i)[1];
-            v[1][i] = 100 * after.get(i)[0];
-            e[1][i] = 100 * after.get(i)[1];
+        List<List<double[]>> series = before.contains(null) ? List.of(after) : List.of(before, after);
+        double[][] v = new double[series.size()][methods.size()], e = new double[series.size()][methods.size()];
+        for (int s = 0; s < series.size(); s++) {
+            for (int i = 0; i < methods.size(); i++) {
+                v[s][i] = 100 * series.get(s).get(i)[0];
+                e[s][i] = 100 * series.get(s).get(i)[1];
+            }
         }
-        Charts.bars(png, "Held-out sampled accuracy (avg@k, 95% CI)", "accuracy %", methods, List.of("before RL", "after RL"), v, e);
+        Charts.bars(png, "Held-out sampled accuracy (avg@k, 95% CI)", "accuracy %", methods,
+                series.size() == 1 ? List.of("after RL") : List.of("before RL", "after RL"), v, e);
     }
 }

@@ -134,6 +134,11 @@ public final class TarpoConfig {
         return fromTree(JSON.createObjectNode(), overrides, "command line");
     }
 
+    /** A validated copy with {@code key=value} overrides applied (keys and values as in {@link #read}). */
+    public TarpoConfig withOverrides(Map<String, String> overrides) {
+        return fromTree(JSON.valueToTree(this), overrides, "overrides");
+    }
+
     private static TarpoConfig fromTree(ObjectNode tree, Map<String, String> overrides, String source) {
         ObjectNode normalised = JSON.createObjectNode();
         tree.fields().forEachRemaining(e -> normalised.set(camel(e.getKey()), e.getValue()));

@@ -1,0 +1,32 @@
+package org.tarpo4j.hpo;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.Map;
+
+/**
+ * What became of one candidate: one line of {@code sweep.jsonl}.
+ *
+ * @param index      the candidate's number (Arbiter's, from 0, in generation order)
+ * @param parameters the swept values by config key
+ * @param score      the scorer's score; null when failed
+ * @param error      why it failed; null when complete
+ * @param seconds    wall time of the candidate's task
+ * @param dir        the candidate's output directory
+ */
+public record CandidateResult(int index, Map<String, Double> parameters, Status status, Double score, String error,
+                              double seconds, String dir) {
+    public enum Status {
+        @JsonProperty("complete") COMPLETE,
+        @JsonProperty("failed") FAILED
+    }
+
+    public boolean complete() { return status == Status.COMPLETE; }
+
+    /** The value of a swept parameter. */
+    public double value(SweepParameter p) {
+        Double v = parameters.get(p.key());
+        if (v == null) throw new IllegalArgumentException(p.key() + " was not swept");
+        return v;
+    }
+}

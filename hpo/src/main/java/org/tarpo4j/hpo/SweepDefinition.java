@@ -1,0 +1,151 @@
+package org.tarpo4j.hpo;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A sweep as written in a JSON or YAML file:
+ * <pre>
+ * search: grid               # grid | random
+ * candidates: 9              # random: how many; grid: at most this many (default: the whole grid)
+ * gridPoints: 3              # grid: points per min/max range
+ * searchSeed: 0              # random search
+ * metric: sampled_avg_at_k   # what the scorer reports (higher is better)
+ * overrides:                 # trainer config keys applied to the base config of every candidate
+ *   maxSteps: 40
+ * parameters:                # actionBias | initialHardProbability | beta | actionLearningRate | softTopK | actionLossWeight
+ *   actionBias: {values: [0.85, 2.2, 4.6]}
+ *   beta: {min: 0.001, max: 0.1, scale: log}
+ *   softTopK: {min: 2, max: 10, enabled: false}
+ * </pre>
+ * Unknown keys and values the trainer would reject are errors naming the key.
+ */
+public record SweepDefinition(Search search, Integer candidates, int gridPoints, long searchSeed, String metric,
+                              Map<String, String> overrides, List<ParameterRange> parameters) {
+    /** Candidates of a random search whose file and command line give no count. */
+    public static final int DEFAULT_RANDOM_CANDIDATES = 10;
+    public static final String DEFAULT_METRIC = "sampled_avg_at_k";
+
+    /** How candidates are generated. */
+    public enum Search {
+        GRID, RANDOM;
+
+        public static Search parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "grid" -> GRID;
+                case "random" -> RANDOM;
+                default -> throw new IllegalArgumentException("search must be grid or random, got '" + s + "'");
+            };
+        }
+    }
+
+    public SweepDefinition {
+        if (candidates != null && candidates < 1) throw new IllegalArgumentException("candidates must be positive, got " + candidates);
+        if (gridPoints < 2) throw new IllegalArgumentException("gridPoints must be at least 2, got " + gridPoints);
+        if (metric == null || metric.isBlank()) throw new IllegalArgumentException("metric must be non-empty");
+        overrides = Map.copyOf(overrides);
+        parameters = List.copyOf(parameters);
+        if (parameters.isEmpty()) throw new IllegalArgumentException("parameters: none is enabled");
+        if (parameters.stream().filter(r -> r.parameter().routerBias()).count() > 1) {
+            throw new IllegalArgumentException("actionBias and initialHardProbability both set b0: enable one of them");
+        }
+    }
+
+    /** The same sweep with another search method. */
+    public SweepDefinition withSearch(Search s) {
+        return new SweepDefinition(s, candidates, gridPoints, searchSeed, metric, overrides, parameters);
+    }
+
+    /** The same sweep with another candidate count. */
+    public SweepDefinition withCandidates(int n) {
+        return new SweepDefinition(search, n, gridPoints, searchSeed, metric, overrides, parameters);
+    }
+
+    /** The range of {@code p}, if swept. */
+    public Optional<ParameterRange> range(SweepParameter p) {
+        return parameters.stream().filter(r -> r.parameter() == p).findFirst();
+    }
+
+    /** The range of the router bias (actionBias or initialHardProbability), if swept. */
+    public Optional<ParameterRange> routerBias() {
+        return parameters.stream().filter(r -> r.parameter().routerBias()).findFirst();
+    }
+
+    /** A fresh parameter space, candidate generator (seeded) and candidate count for one run of this sweep. */
+    public SearchPlan plan() {
+        CandidateSpace space = new CandidateSpace(parameters);
+        SearchPlan plan = switch (search) {
+            case GRID -> {
+                var grid = new GridSearchCandidateGenerator(space, gridPoints, GridSearchCandidateGenerator.Mode.Sequential, null);
+                int total = grid.getTotalNumCandidates();
+                yield new SearchPlan(space, grid, candidates == null ? total : Math.min(candidates, total));
+            }
+            case RANDOM -> new SearchPlan(space, new RandomSearchGenerator(space, null),
+                    candidates == null ? DEFAULT_RANDOM_CANDIDATES : candidates);
+        };
+        plan.generator().setRngSeed(searchSeed);
+        return plan;
+    }
+
+    // --- the file
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private record FileForm(String search, Integer candidates, @JsonAlias("grid_points") Integer gridPoints,
+                            @JsonAlias("search_seed") Long searchSeed, String metric, Map<String, JsonNode> overrides,
+                            Map<String, RangeForm> parameters) {}
+
+    private record RangeForm(Double min, Double max, String scale, List<Double> values, Boolean enabled) {}
+
+    /** Reads a sweep file (YAML for {@code .yaml}/{@code .yml}, else JSON). */
+    public static SweepDefinition read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such sweep file");
+        String name = file.getFileName().toString();
+        ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        try {
+            return fromForm(m.readValue(file.toFile(), FileForm.class));
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "'", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SweepDefinition fromForm(FileForm f) {
+        if (f.parameters() == null) throw new IllegalArgumentException("parameters: missing");
+        List<ParameterRange> ranges = new ArrayList<>();
+        f.parameters().forEach((key, r) -> {
+            SweepParameter p = SweepParameter.byKey(key);
+            if (r == null || Boolean.FALSE.equals(r.enabled())) return;
+            String scale = r.scale() == null ? "linear" : r.scale().toLowerCase(Locale.ROOT);
+            if (!scale.equals("linear") && !scale.equals("log")) {
+                throw new IllegalArgumentException(p.key() + ": scale must be linear or log, got '" + r.scale() + "'");
+            }
+            ranges.add(new ParameterRange(p, r.min(), r.max(), scale.equals("log"), r.values()));
+        });
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (f.overrides() != null) f.overrides().forEach((k, v) -> overrides.put(k, v.isTextual() ? v.asText() : v.toString()));
+        return new SweepDefinition(f.search() == null ? Search.GRID : Search.parse(f.search()), f.candidates(),
+                f.gridPoints() == null ? 3 : f.gridPoints(), f.searchSeed() == null ? 0 : f.searchSeed(),
+                f.metric() == null ? DEFAULT_METRIC : f.metric(), overrides, ranges);
+    }
+}

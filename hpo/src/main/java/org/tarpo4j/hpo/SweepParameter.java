@@ -1,0 +1,59 @@
+package org.tarpo4j.hpo;
+
+import org.tarpo4j.rl.train.TarpoConfig;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.ObjDoubleConsumer;
+import java.util.stream.Collectors;
+
+/** The trainer settings a sweep can vary, each with the way a sampled value is written into a {@link TarpoConfig}. */
+public enum SweepParameter {
+    /** The router's initial hard log-odds b0; clears {@code initialHardProbability}, which would otherwise win. */
+    ACTION_BIAS("actionBias", false, (c, v) -> {
+        c.actionBias = v;
+        c.initialHardProbability = null;
+    }),
+    /** The router's initial P(hard); the trainer derives b0 = logit(p). */
+    INITIAL_HARD_PROBABILITY("initialHardProbability", false, (c, v) -> c.initialHardProbability = v),
+    /** The KL penalty β. */
+    BETA("beta", false, (c, v) -> c.beta = v),
+    /** The router's learning rate. */
+    ACTION_LEARNING_RATE("actionLearningRate", false, (c, v) -> c.actionLearningRate = v),
+    /** k of the soft top-k mixture. */
+    SOFT_TOP_K("softTopK", true, (c, v) -> c.softTopK = (int) Math.round(v)),
+    /** λ, the weight of the router's loss term. */
+    ACTION_LOSS_WEIGHT("actionLossWeight", false, (c, v) -> c.actionLossWeight = v);
+
+    private final String key;
+    private final boolean integer;
+    private final ObjDoubleConsumer<TarpoConfig> setter;
+
+    SweepParameter(String key, boolean integer, ObjDoubleConsumer<TarpoConfig> setter) {
+        this.key = key;
+        this.integer = integer;
+        this.setter = setter;
+    }
+
+    /** The trainer config key (camelCase), also the name in sweep files and results. */
+    public String key() { return key; }
+
+    /** Whether values are whole numbers. */
+    public boolean integer() { return integer; }
+
+    /** Whether this parameter sets the router's initial bias (the heat map's x axis). */
+    public boolean routerBias() { return this == ACTION_BIAS || this == INITIAL_HARD_PROBABILITY; }
+
+    /** Writes {@code value} into {@code config} (no validation: the caller validates the finished config). */
+    public void apply(TarpoConfig config, double value) { setter.accept(config, value); }
+
+    /** By key, camelCase or snake/kebab case ({@code action_bias}, {@code action-bias}). */
+    public static SweepParameter byKey(String name) {
+        String wanted = normalise(name);
+        for (SweepParameter p : values()) if (normalise(p.key).equals(wanted)) return p;
+        throw new IllegalArgumentException("unknown sweep parameter '" + name + "' (known: "
+                + Arrays.stream(values()).map(SweepParameter::key).collect(Collectors.joining(", ")) + ")");
+    }
+
+    private static String normalise(String s) { return s.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT); }
+}

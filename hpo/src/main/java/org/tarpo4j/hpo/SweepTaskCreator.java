@@ -1,0 +1,90 @@
+package org.tarpo4j.hpo;
+
+import org.apache.commons.lang3.exception.ExceptionUtils;
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
+import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
+import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
+import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
+import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
+import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
+import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
+import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
+import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
+import org.tarpo4j.rl.train.TarpoConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/**
+ * Arbiter's task per candidate: build the candidate's trainer config from the base, score it with the
+ * {@link CandidateScorer} in its own directory, log the outcome to {@code sweep.jsonl} and tell the listeners.
+ * Any exception, an OutOfMemoryError or a non-finite score makes the candidate FAILED with its message; the sweep goes on.
+ */
+public final class SweepTaskCreator implements TaskCreator {
+    private final TarpoConfig base;
+    private final CandidateScorer scorer;
+    private final Path dir;
+    private final SweepLog log;
+
+    public SweepTaskCreator(TarpoConfig base, CandidateScorer scorer, Path dir, SweepLog log) {
+        this.base = base.copy();
+        this.scorer = scorer;
+        this.dir = dir;
+        this.log = log;
+    }
+
+    /** Where candidate {@code index} writes its runs. */
+    public static Path candidateDir(Path sweepDir, int index) {
+        return sweepDir.resolve(String.format(Locale.ROOT, "candidate-%03d", index));
+    }
+
+    @Override
+    public Callable<OptimizationResult> create(Candidate candidate, DataProvider data, ScoreFunction score,
+                                               List<StatusListener> listeners, IOptimizationRunner runner) {
+        return () -> run(candidate, listeners, runner);
+    }
+
+    @Override
+    public Callable<OptimizationResult> create(Candidate candidate, Class<? extends DataSource> dataSource, Properties properties,
+                                               ScoreFunction score, List<StatusListener> listeners, IOptimizationRunner runner) {
+        return () -> run(candidate, listeners, runner);
+    }
+
+    private OptimizationResult run(Candidate<?> candidate, List<StatusListener> listeners, IOptimizationRunner runner) {
+        SweepCandidate c = (SweepCandidate) candidate.getValue();
+        int index = candidate.getIndex();
+        Path out = candidateDir(dir, index);
+        long started = System.currentTimeMillis(), t0 = System.nanoTime();
+        notify(listeners, runner, new OptimizationResult(candidate, null, index, null, new CandidateInfo(index,
+                CandidateStatus.Running, null, started, started, null, candidate.getFlatParameters(), null), null));
+
+        Double score = null;
+        String error = null, stackTrace = null;
+        try {
+            TarpoConfig config = c.applyTo(base);
+            config.outputDir = out.toString();
+            double s = scorer.score(config);
+            if (!Double.isFinite(s)) throw new IllegalStateException("the scorer returned " + s);
+            score = s;
+        } catch (Exception | OutOfMemoryError e) { // JavaCPP reports off-heap exhaustion as OutOfMemoryError: this candidate's
+            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            stackTrace = ExceptionUtils.getStackTrace(e);
+        }
+        CandidateResult r = new CandidateResult(index, c.byKey(), score == null ? CandidateResult.Status.FAILED
+                : CandidateResult.Status.COMPLETE, score, error, (System.nanoTime() - t0) / 1e9, out.toString());
+        log.append(r);
+        CandidateInfo info = new CandidateInfo(index, score == null ? CandidateStatus.Failed : CandidateStatus.Complete, score,
+                started, started, System.currentTimeMillis(), candidate.getFlatParameters(), stackTrace);
+        OptimizationResult result = new OptimizationResult(candidate, score, index, r, info, null);
+        notify(listeners, runner, result);
+        return result;
+    }
+
+    private static void notify(List<StatusListener> listeners, IOptimizationRunner runner, OptimizationResult r) {
+        for (StatusListener l : listeners) l.onCandidateStatusChange(r.getCandidateInfo(), runner, r);
+    }
+}
