@@ -46,7 +46,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (config != null) return GenericTraining.run(TarpoConfig.read(config, Overrides.parse(overrides)), resume);
+        if (config != null) {
+            TarpoConfig c = TarpoConfig.read(config, Overrides.parse(overrides));
+            if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume);
+            // the embedded task with a given trainer config (e.g. a sweep's best_config.json)
+            try (EmbeddedTask task = new EmbeddedTask(Presets.byName(preset), EmbeddedLayout.tokenizer(runs))) {
+                Path run = EmbeddedLayout.newRun(runs, c.mode);
+                System.out.println(Summaries.beforeAfter(c.mode, EmbeddedRun.run(task, c, run, true)));
+                System.out.println("run: " + run);
+            }
+            return 0;
+        }
         if (overrides != null && !overrides.isEmpty()) throw new IllegalArgumentException("unknown options " + overrides + " (config overrides need --config)");
         EmbeddedPreset p = Presets.byName(preset);
         try (EmbeddedTask task = new EmbeddedTask(p, EmbeddedLayout.tokenizer(runs))) {

@@ -76,6 +76,10 @@ class SweepCommandTest {
         assertTrue(Files.exists(dir.resolve("sweep-definition.yaml")));
         assertTrue(Files.exists(Path.of(top.dir()).resolve(EmbeddedRun.SUMMARY)));
         assertTrue(Files.exists(ReportWriter.write(Path.of(top.dir()))), "a candidate's run (no accuracy before RL) has a report");
+
+        var again = CliRunner.run("train", "--config", dir.resolve(Sweep.BEST_CONFIG).toString(), "--preset", "tiny", "--runs", runs.toString());
+        assertEquals(0, again.exitCode(), "the best config runs again: " + again.err());
+        assertTrue(again.out().contains("after"), again.out());
     }
 
     @Test

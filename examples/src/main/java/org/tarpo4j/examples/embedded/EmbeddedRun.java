@@ -28,6 +28,8 @@ import java.util.Map;
 public final class EmbeddedRun {
     public static final String SUMMARY = "summary.json";
     public static final String HELD_OUT_COMPLETIONS = "heldout_completions.jsonl";
+    /** The data format name of the embedded task in trainer configs. */
+    public static final String ARITH = "arith";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private EmbeddedRun() {}
@@ -36,6 +38,7 @@ public final class EmbeddedRun {
     public static TarpoConfig config(EmbeddedPreset p, String mode, long seed, Path warmStart) {
         TarpoConfig c = TarpoConfig.defaults(Map.of());
         c.modelPath = warmStart.toString();
+        c.dataFormat = ARITH; // so the config (e.g. a sweep's best) runs again with train --config
         c.mode = mode;
         c.seed = seed;
         c.maxSteps = p.rlSteps();

@@ -34,9 +34,10 @@ public final class TarpoConfig {
     // --- model and data
     /** Hugging Face directory of the starting model. */
     public String modelPath;
-    /** Training data: a JSONL file (format by {@link #dataFormat}). */
+    /** Training data: a JSONL file (format by {@link #dataFormat}); unused for the embedded task ({@code arith}). */
     public String trainData;
     /** gsm8k | math | jsonl (generic {"prompt","answer"}). */
+    /** gsm8k | math | jsonl, or arith: the embedded task (problems generated, modelPath its warm start). */
     public String dataFormat = "gsm8k";
     /** Where checkpoints, metrics and completions go. */
     public String outputDir = "runs/tarpo";
