@@ -29,7 +29,9 @@ class CurriculumTest {
         Curriculum.Staged all = C.stage(E, 3);
         assertEquals(6, all.thoughts());
         assertArrayEquals(new int[]{31, 20, 21, 2}, all.example().suffix());
-        assertEquals(6, C.stage(new ReasoningExample(new int[]{1}, E.steps(), E.answer()), 5).thoughts(), "capped at the steps there are");
+        Curriculum.Staged beyond = C.stage(new ReasoningExample(new int[]{1}, E.steps().subList(0, 2), E.answer()), 3);
+        assertEquals(6, beyond.thoughts(), "a two-step solution at stage 3 still gets c·3 thoughts, as at evaluation");
+        assertArrayEquals(new int[]{31, 20, 21, 2}, beyond.example().suffix());
         assertEquals(6, C.evaluationThoughts());
     }
 }
