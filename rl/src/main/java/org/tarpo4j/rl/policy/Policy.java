@@ -10,11 +10,11 @@ import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.GraphDecoder;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.InputLayer;
+import org.tarpo4j.models.decoder.fast.FastDecoder;
 import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.latent.LatentMode;
 
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * A causal LM with its latent mode (TARPO's router and soft inputs, HRPO's gate, or none) and optional LoRA adapters:
@@ -27,7 +27,13 @@ public final class Policy {
     private final RouterConfig router;
     private final LoraConfig lora;
     private final DecoderGraph graph;
-    private BiFunction<Policy, Integer, IncrementalDecoder> decoderFactory = Policy::graphDecoder;
+    private DecoderFactory decoderFactory = Policy::defaultDecoder;
+
+    /** Makes a decoder for {@code batch} rows and at most {@code maxLength} positions. */
+    @FunctionalInterface
+    public interface DecoderFactory {
+        IncrementalDecoder create(Policy policy, int batch, int maxLength);
+    }
 
     public Policy(CausalLm model, LatentMode mode, SoftInputConfig softInput, RouterConfig router, LoraConfig lora) {
         this.model = model;
@@ -51,13 +57,28 @@ public final class Policy {
 
     public DecoderGraph graph() { return graph; }
 
-    /** A fresh incremental decoder over {@code batch} rows (empty cache). */
-    public IncrementalDecoder decoder(int batch) { return decoderFactory.apply(this, batch); }
+    /**
+     * A fresh incremental decoder over {@code batch} rows (empty cache) for sequences of at most {@code maxLength}
+     * positions. It reads the weights as they are now: make a new one after an optimiser step.
+     */
+    public IncrementalDecoder decoder(int batch, int maxLength) { return decoderFactory.create(this, batch, maxLength); }
 
-    /** Replaces how decoders are made (e.g. a faster path proven equal to the graph). */
-    public void setDecoderFactory(BiFunction<Policy, Integer, IncrementalDecoder> factory) { this.decoderFactory = factory; }
+    /** Replaces how decoders are made. */
+    public void setDecoderFactory(DecoderFactory factory) { this.decoderFactory = factory; }
 
-    private static IncrementalDecoder graphDecoder(Policy p, int batch) {
-        return new GraphDecoder(p.graph, batch, p.mode.hasRouter() ? List.of(ActionHeadRouter.LOGITS) : List.of());
+    /** The graph itself, one session run per call: the reference every faster path is tested against. */
+    public static IncrementalDecoder graphDecoder(Policy p, int batch, int maxLength) {
+        return new GraphDecoder(p.graph, batch, p.extraOutputs());
     }
+
+    /**
+     * The eager {@link FastDecoder} (proven equal to the graph) where it covers the inputs: plain, TARPO's top-k soft
+     * inputs and HRPO's gate; the graph for latent-vector inputs (hidden-state soft inputs, COCONUT).
+     */
+    private static IncrementalDecoder defaultDecoder(Policy p, int batch, int maxLength) {
+        boolean latentVectors = p.mode == LatentMode.COCONUT || p.mode == LatentMode.TARPO && p.softInput.hiddenState();
+        return latentVectors ? graphDecoder(p, batch, maxLength) : new FastDecoder(p.graph, batch, maxLength, p.extraOutputs());
+    }
+
+    private List<String> extraOutputs() { return mode.hasRouter() ? List.of(ActionHeadRouter.LOGITS) : List.of(); }
 }

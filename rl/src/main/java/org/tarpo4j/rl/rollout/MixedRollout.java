@@ -107,7 +107,8 @@ public final class MixedRollout {
         for (int id : config.bannedTokenIds()) if (id >= 0 && id < vocab) banned[id] = true;
         double temperature = config.sampling().greedy() ? 1.0 : config.sampling().temperature();
 
-        IncrementalDecoder decoder = policy.decoder(n);
+        int thoughtSteps = thoughts == null ? 0 : thoughts.count() + 1;
+        IncrementalDecoder decoder = policy.decoder(n, batch.width() + thoughtSteps + config.maxCompletionLength());
         StepInput prefill = batch.toStepInput();
         if (mode.hasSoftInputs()) prefill = withSoftInputs(prefill, new int[n][batch.width()][topK], new float[n][batch.width()][topK],
                 new float[n][batch.width()][latentPlaceholders ? hidden : 0], new float[n][batch.width()]);
