@@ -75,7 +75,7 @@ public final class CheckpointManager {
         Parameters params = policy.model().parameters();
         if (Files.exists(dir.resolve(LoraAdapters.WEIGHTS))) {
             LoraAdapters.load(dir, params);
-            LatentHeads.load(dir, params);
+            LatentHeads.load(dir, policy.model().config(), params);
         } else {
             policy.model().loadWeightsFrom(dir);
         }
