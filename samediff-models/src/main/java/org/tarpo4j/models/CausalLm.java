@@ -10,6 +10,7 @@ import org.tarpo4j.models.decoder.GraphDecoder;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.WeightLayout;
+import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Generator;
 import org.tarpo4j.models.io.AtomicDirectory;
 import org.tarpo4j.models.latent.LatentHeads;
@@ -150,7 +151,9 @@ public final class CausalLm implements AutoCloseable {
 
     public IncrementalDecoder decoder(int batch) { return new GraphDecoder(graph(), batch, List.of()); }
 
-    public Generator generator() { return new Generator(this::decoder, config.vocabSize()); }
+    public Generator generator() {
+        return new Generator(this::decoder, config, new ContextWindow(maxContext()), parameters.count());
+    }
 
     /** Logits {@code [T, vocab]} of one unpadded sequence at positions {@code 0..T-1}. */
     public INDArray logits(int[] ids) {
