@@ -25,6 +25,14 @@ public record ContextWindow(int positions) {
         }
     }
 
+    /** Fails when sequence {@code index}, of {@code length} positions, would not fit. */
+    public void requireFits(int index, long length, String what) {
+        if (length > positions) {
+            throw new IllegalArgumentException(what + ": sequence " + index + " needs " + length
+                    + " positions but the model's context is " + positions);
+        }
+    }
+
     /**
      * How many new tokens every row has room for: {@code wanted}, or fewer where the longest prompt meets the end of
      * the context (rows of a batch advance together). Fails naming a prompt that leaves no room for even one.
