@@ -127,10 +127,16 @@ public final class TarpoTrainer {
 
     public int skippedSteps() { return skippedSteps; }
 
-    /** Restores the latest complete checkpoint of the run directory, if any; returns the step it resumes from. */
+    /**
+     * Restores the latest complete checkpoint of the run directory, if any, and cuts the logs back to it; returns the
+     * step it resumes from (0 without a checkpoint: the logged steps of a run stopped before its first are dropped).
+     */
     public int resume() throws IOException {
         var state = checkpoints.loadLatest(policy, optimizer);
-        if (state == null) return 0;
+        if (state == null) {
+            log.truncateAfter(0); // they are redone: kept, they would appear twice
+            return 0;
+        }
         step = state.step();
         skippedSteps = state.skippedSteps();
         samplingRng.setState(state.samplingRngState());
