@@ -22,7 +22,7 @@ import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.lora.LoraAdapters;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.models.tokenizer.TokenizerFormatException;
-import org.tarpo4j.tests.CharTokenizer;
+import org.tarpo4j.tests.ChatTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,8 +59,8 @@ final class ModelDirectoryFuzz implements AutoCloseable {
     }
 
     static ModelConfig config() {
-        return new ModelConfig("qwen2", 8, 1, 2, 1, 4, 16, CharTokenizer.SIZE, 1e-6, 10000.0, RopeScaling.NONE, 64, true, true,
-                false, false, null, List.of(CharTokenizer.IM_END_ID), CharTokenizer.PAD_ID, "float32");
+        return new ModelConfig("qwen2", 8, 1, 2, 1, 4, 16, ChatTokenizer.SIZE, 1e-6, 10000.0, RopeScaling.NONE, 64, true, true,
+                false, false, null, List.of(ChatTokenizer.IM_END_ID), ChatTokenizer.PAD_ID, "float32");
     }
 
     /** A TARPO model with LoRA adapters: its latent heads and adapters exist as parameters. */
@@ -76,7 +76,7 @@ final class ModelDirectoryFuzz implements AutoCloseable {
 
     /** Builds the valid base directories under {@code dir} and the target model. */
     static ModelDirectoryFuzz create(Path dir) throws IOException {
-        Path tokenizerDir = CharTokenizer.write(dir.resolve("tokenizer"));
+        Path tokenizerDir = ChatTokenizer.write(dir.resolve("tokenizer"));
         LoraConfig lora = new LoraConfig(2, 4, java.util.Set.of("q_proj", "v_proj"));
         try (HfTokenizer tok = HfTokenizer.load(tokenizerDir)) {
             CausalLm source = tarpoModel(1, tok, lora);

@@ -3,7 +3,7 @@ package org.tarpo4j.tests.fuzz;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.models.tokenizer.TokenizerFormatException;
-import org.tarpo4j.tests.CharTokenizer;
+import org.tarpo4j.tests.ChatTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Malformed tokenizers: a valid character-level {@code tokenizer.json} (and {@code tokenizer_config.json}) truncated,
+ * Malformed tokenizers: a valid word-level {@code tokenizer.json} (and {@code tokenizer_config.json}) truncated,
  * with a wrong or missing model type, broken vocabulary or added tokens, bad special tokens, or parts the native
  * library rejects.
  */
@@ -35,14 +35,14 @@ final class TokenizerFuzz {
 
     /** The load of the unbroken tokenizer, which must succeed (guards the generator). */
     static FuzzCase.Load unbroken(Path dir) throws IOException {
-        CharTokenizer.write(dir);
+        ChatTokenizer.write(dir);
         return () -> HfTokenizer.load(dir);
     }
 
     static List<FuzzCase> cases(SplittableRandom rnd, Path dir, int n) throws IOException {
         List<FuzzCase> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Path caseDir = CharTokenizer.write(dir.resolve(String.format("case-%04d", i)));
+            Path caseDir = ChatTokenizer.write(dir.resolve(String.format("case-%04d", i)));
             out.add(MUTATIONS.get(i % MUTATIONS.size()).make(rnd, caseDir));
         }
         return out;
@@ -64,12 +64,12 @@ final class TokenizerFuzz {
     }
 
     private static String anyToken(SplittableRandom rnd) {
-        List<String> v = CharTokenizer.vocabulary();
-        return v.get(rnd.nextInt(CharTokenizer.SPECIALS.size() + 1, v.size()));
+        List<String> v = ChatTokenizer.vocabulary();
+        return v.get(rnd.nextInt(ChatTokenizer.SPECIALS.size() + 1, v.size()));
     }
 
     private static FuzzCase truncated(SplittableRandom rnd, Path dir) throws IOException {
-        String text = CharTokenizer.tokenizerJson().toString();
+        String text = ChatTokenizer.tokenizerJson().toString();
         int cut = rnd.nextInt(0, text.lastIndexOf('}'));
         Files.writeString(dir.resolve(FILE), text.substring(0, cut));
         return loading(dir, FILE, "tokenizer.json cut at " + cut + " of " + text.length());
@@ -77,14 +77,14 @@ final class TokenizerFuzz {
 
     private static FuzzCase wrongModelType(SplittableRandom rnd, Path dir) throws IOException {
         String[] types = {"Tiktoken", "bpe", "wordlevel", "SentencePiece", "", "BPE ", "WordPieceX"};
-        ObjectNode t = CharTokenizer.tokenizerJson();
+        ObjectNode t = ChatTokenizer.tokenizerJson();
         model(t).put("type", types[rnd.nextInt(types.length)]);
         write(dir, t);
         return loading(dir, FILE, "model.type " + model(t).get("type"), "model.type");
     }
 
     private static FuzzCase modelTypeMissing(SplittableRandom rnd, Path dir) throws IOException {
-        ObjectNode t = CharTokenizer.tokenizerJson();
+        ObjectNode t = ChatTokenizer.tokenizerJson();
         switch (rnd.nextInt(3)) {
             case 0 -> model(t).remove("type");
             case 1 -> model(t).put("type", 1);
@@ -95,7 +95,7 @@ final class TokenizerFuzz {
     }
 
     private static FuzzCase modelNotAnObject(SplittableRandom rnd, Path dir) throws IOException {
-        ObjectNode t = CharTokenizer.tokenizerJson();
+        ObjectNode t = ChatTokenizer.tokenizerJson();
         ObjectNode model = model(t);
         switch (rnd.nextInt(3)) {
             case 0 -> t.remove("model");
@@ -107,7 +107,7 @@ final class TokenizerFuzz {
     }
 
     private static FuzzCase vocabularyIdNotAnId(SplittableRandom rnd, Path dir) throws IOException {
-        ObjectNode t = CharTokenizer.tokenizerJson();
+        ObjectNode t = ChatTokenizer.tokenizerJson();
         String token = anyToken(rnd);
         ObjectNode vocab = (ObjectNode) model(t).get("vocab");
         switch (rnd.nextInt(6)) {
@@ -123,8 +123,8 @@ final class TokenizerFuzz {
     }
 
     private static FuzzCase addedTokenMalformed(SplittableRandom rnd, Path dir) throws IOException {
-        ObjectNode t = CharTokenizer.tokenizerJson();
-        ObjectNode entry = (ObjectNode) t.get("added_tokens").get(rnd.nextInt(CharTokenizer.SPECIALS.size()));
+        ObjectNode t = ChatTokenizer.tokenizerJson();
+        ObjectNode entry = (ObjectNode) t.get("added_tokens").get(rnd.nextInt(ChatTokenizer.SPECIALS.size()));
         switch (rnd.nextInt(5)) {
             case 0 -> entry.remove("id");
             case 1 -> entry.remove("content");
@@ -137,14 +137,14 @@ final class TokenizerFuzz {
     }
 
     private static FuzzCase notATokenizerDocument(SplittableRandom rnd, Path dir) throws IOException {
-        String text = CharTokenizer.tokenizerJson().toString();
+        String text = ChatTokenizer.tokenizerJson().toString();
         String[] docs = {"", "[" + text + "]", "<html>404 Not Found</html>", text + " }", "{\"version\": \"1.0\"}", "null", "\"tokenizer\""};
         Files.writeString(dir.resolve(FILE), docs[rnd.nextInt(docs.length)]);
         return loading(dir, FILE, "not a tokenizer document");
     }
 
     private static FuzzCase badTokenizerConfig(SplittableRandom rnd, Path dir) throws IOException {
-        ObjectNode c = CharTokenizer.tokenizerConfig();
+        ObjectNode c = ChatTokenizer.tokenizerConfig();
         String culprit;
         switch (rnd.nextInt(5)) {
             case 0 -> {
@@ -175,7 +175,7 @@ final class TokenizerFuzz {
     }
 
     private static FuzzCase rejectedByTheNativeLibrary(SplittableRandom rnd, Path dir) throws IOException {
-        ObjectNode t = CharTokenizer.tokenizerJson();
+        ObjectNode t = ChatTokenizer.tokenizerJson();
         switch (rnd.nextInt(5)) {
             case 0 -> t.putObject("pre_tokenizer").put("type", "NoSuchPreTokenizer");
             case 1 -> model(t).put("unk_token", 7);

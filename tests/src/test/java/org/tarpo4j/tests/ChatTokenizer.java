@@ -4,36 +4,54 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.tarpo4j.rl.data.PromptBuilder;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A character-level Hugging Face tokenizer (a {@code WordLevel} model behind a pre-tokenizer that isolates every
- * character) over printable ASCII and newline, with ChatML's special tokens, so that a tiny Qwen2-shaped model can
- * run the real chat-template pipeline at a vocabulary of {@value #SIZE}.
+ * A tiny word-level Hugging Face tokenizer with ChatML's special tokens, so that a tiny Qwen2-shaped model can run the
+ * real chat-template pipeline (system prompt included) on short sequences: a {@code WordLevel} model behind a
+ * pre-tokenizer that isolates words and every other character, over the words of the default system prompt, a few
+ * more, the numbers 0 to 40, punctuation, space and newline; anything else is {@code <unk>}. Decoding concatenates.
  */
-public final class CharTokenizer {
+public final class ChatTokenizer {
     public static final String PAD = "<|endoftext|>";
     public static final String IM_START = "<|im_start|>";
     public static final String IM_END = "<|im_end|>";
-    /** The special tokens take ids 0, 1, 2; characters follow. */
+    /** The special tokens take ids 0, 1, 2; the others follow. */
     public static final List<String> SPECIALS = List.of(PAD, IM_START, IM_END);
     public static final int PAD_ID = 0, IM_END_ID = 2;
-    public static final int SIZE = SPECIALS.size() + 1 + ('~' - ' ' + 1);
+    public static final String UNKNOWN = "<unk>";
+    private static final List<String> VOCABULARY = build();
+    public static final int SIZE = VOCABULARY.size();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CharTokenizer() {}
+    private ChatTokenizer() {}
 
     /** Every token, at its id. */
     public static List<String> vocabulary() {
-        List<String> v = new ArrayList<>(SPECIALS);
+        return VOCABULARY;
+    }
+
+    private static List<String> build() {
+        Set<String> v = new LinkedHashSet<>(SPECIALS);
+        v.add(UNKNOWN);
+        v.add(" ");
         v.add("\n");
-        for (char c = ' '; c <= '~'; c++) v.add(String.valueOf(c));
-        return v;
+        for (char c : ".,?!:;'\"{}#+=-*/$()".toCharArray()) v.add(String.valueOf(c));
+        for (int n = 0; n <= 40; n++) v.add(String.valueOf(n));
+        v.addAll(List.of("system", "user", "assistant", "What", "is"));
+        Matcher words = Pattern.compile("\\w+").matcher(PromptBuilder.DEFAULT_SYSTEM_PROMPT);
+        while (words.find()) v.add(words.group());
+        return List.copyOf(v);
     }
 
     /** The {@code tokenizer.json} document. */
@@ -47,7 +65,7 @@ public final class CharTokenizer {
         }
         root.putNull("normalizer");
         ObjectNode pre = root.putObject("pre_tokenizer");
-        pre.put("type", "Split").putObject("pattern").put("Regex", "[\\s\\S]");
+        pre.put("type", "Split").putObject("pattern").put("Regex", "\\w+|[^\\w]");
         pre.put("behavior", "Isolated").put("invert", false);
         root.putNull("post_processor");
         root.putObject("decoder").put("type", "Fuse");
@@ -56,8 +74,7 @@ public final class CharTokenizer {
         ObjectNode vocab = model.putObject("vocab");
         List<String> v = vocabulary();
         for (int id = 0; id < v.size(); id++) vocab.put(v.get(id), id);
-        // WordLevel needs an unk_token; one outside the vocabulary makes an unknown character an error
-        model.put("unk_token", "<unk>");
+        model.put("unk_token", UNKNOWN);
         return root;
     }
 
