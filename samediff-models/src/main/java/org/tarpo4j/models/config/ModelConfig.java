@@ -95,8 +95,9 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
         try {
             root = JSON.readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+            // some errors (e.g. nesting too deep) come without a location
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(file + ": not valid JSON (" + e.getOriginalMessage() + at + ")", e);
         }
         return fromJson(root, file.toString());
     }

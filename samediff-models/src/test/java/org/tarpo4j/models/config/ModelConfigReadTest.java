@@ -36,6 +36,14 @@ class ModelConfigReadTest {
     }
 
     @Test
+    void jsonNestedTooDeepIsAnErrorNotANullPointerException() throws IOException {
+        // the parser's nesting error has no location, which the message used to dereference
+        String text = "{\"rope_scaling\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+        ConfigException e = assertThrows(ConfigException.class, () -> ModelConfig.read(written(text)));
+        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("not valid JSON"), e.getMessage());
+    }
+
+    @Test
     void aTokenIdBeyondAnIntIsAnErrorNotAWrappedId() throws IOException {
         // 2^32 + 2 used to be read as 2, a valid id
         for (String eos : new String[]{"4294967298", "[4294967298]", "[2, 4294967298]"}) {
