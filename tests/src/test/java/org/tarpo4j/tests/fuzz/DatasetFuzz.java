@@ -174,7 +174,7 @@ final class DatasetFuzz {
     private static byte[] notJson(SplittableRandom rnd, Format format, ObjectNode row, List<String> culprits) {
         String text = row.toString();
         String[] broken = {text.substring(0, rnd.nextInt(1, text.length() - 1)), text + " x", "{'question': 'single quotes'}",
-                text.replace("\":", "\" "), text + text};
+                text.replace("\":", "\" "), text + text, "{\"question\": " + TensorFileSpec.nested(2000, "1") + "}"};
         culprits.add("JSON");
         return broken[rnd.nextInt(broken.length)].getBytes(StandardCharsets.UTF_8);
     }

@@ -218,7 +218,11 @@ final class ModelConfigFuzz {
     private static FuzzCase brokenDocument(SplittableRandom rnd, Path file) throws IOException {
         String text = valid(rnd).toString();
         String label;
-        switch (rnd.nextInt(4)) {
+        switch (rnd.nextInt(5)) {
+            case 4 -> {
+                text = "{\"rope_scaling\": " + TensorFileSpec.nested(5000, "") + "}";
+                label = "config.json nested 5000 deep";
+            }
             case 0 -> {
                 text = text.substring(0, rnd.nextInt(1, text.length() - 1));
                 label = "config.json cut short";

@@ -263,7 +263,8 @@ final class RunConfigFuzz {
         String text = yaml ? YAML.writeValueAsString(valid(rnd)) : valid(rnd).toString();
         String[] docs = yaml
                 ? new String[]{"", "- model_path: x\n- mode: tarpo\n", "model_path: [unclosed\n", "\tmode: tarpo\n", "42\n"}
-                : new String[]{"", "[" + text + "]", text.substring(0, rnd.nextInt(1, text.length() - 1)), "42", text + " {}"};
+                : new String[]{"", "[" + text + "]", text.substring(0, rnd.nextInt(1, text.length() - 1)), "42", text + " {}",
+                        "{\"lora_targets\": " + TensorFileSpec.nested(5000, "") + "}"};
         Files.writeString(file, docs[rnd.nextInt(docs.length)]);
         return reading(file, Map.of(), "broken " + (yaml ? "YAML" : "JSON") + " document");
     }

@@ -36,7 +36,7 @@ final class SafeTensorsFuzz {
 
     private static final List<Mutation> MUTATIONS = List.of(
             SafeTensorsFuzz::lengthBeyondFile, SafeTensorsFuzz::absurdLength, SafeTensorsFuzz::lengthCutsTheHeader,
-            SafeTensorsFuzz::headerNotJson, SafeTensorsFuzz::headerNotAnObject, SafeTensorsFuzz::headerNotUtf8,
+            SafeTensorsFuzz::headerNotJson, SafeTensorsFuzz::headerNotAnObject, SafeTensorsFuzz::headerNestedTooDeep, SafeTensorsFuzz::headerNotUtf8,
             SafeTensorsFuzz::wrongDtype, SafeTensorsFuzz::shapeDisagreesWithOffsets, SafeTensorsFuzz::malformedShape,
             SafeTensorsFuzz::overlappingOffsets, SafeTensorsFuzz::offsetsOutOfRange, SafeTensorsFuzz::gapInTheData,
             SafeTensorsFuzz::reversedOffsets, SafeTensorsFuzz::malformedOffsets, SafeTensorsFuzz::truncatedData,
@@ -123,6 +123,13 @@ final class SafeTensorsFuzz {
         s.rawHeader = values[rnd.nextInt(values.length)].getBytes(StandardCharsets.UTF_8);
         s.write(file);
         return opening(file, "header is JSON but not an object", "object");
+    }
+
+    private static FuzzCase headerNestedTooDeep(SplittableRandom rnd, Path file) throws IOException {
+        TensorFileSpec s = base(rnd);
+        s.rawHeader = ("{\"__metadata__\": " + TensorFileSpec.nested(rnd.nextInt(2000, 100_000), "") + "}").getBytes(StandardCharsets.UTF_8);
+        s.write(file);
+        return opening(file, "header nested too deep", "JSON");
     }
 
     private static FuzzCase headerNotUtf8(SplittableRandom rnd, Path file) throws IOException {

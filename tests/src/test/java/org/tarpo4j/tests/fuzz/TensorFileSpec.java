@@ -157,6 +157,11 @@ final class TensorFileSpec {
         return file;
     }
 
+    /** {@code depth} nested JSON arrays around {@code inner}: deeper than parsers accept. */
+    static String nested(int depth, String inner) {
+        return "[".repeat(depth) + inner + "]".repeat(depth);
+    }
+
     /** The serialised header as text, for edits a JSON tree cannot hold (duplicate keys). */
     String headerText() {
         return new String(headerBytes(), StandardCharsets.UTF_8);

@@ -138,7 +138,8 @@ final class TokenizerFuzz {
 
     private static FuzzCase notATokenizerDocument(SplittableRandom rnd, Path dir) throws IOException {
         String text = ChatTokenizer.tokenizerJson().toString();
-        String[] docs = {"", "[" + text + "]", "<html>404 Not Found</html>", text + " }", "{\"version\": \"1.0\"}", "null", "\"tokenizer\""};
+        String[] docs = {"", "[" + text + "]", "<html>404 Not Found</html>", text + " }", "{\"version\": \"1.0\"}", "null", "\"tokenizer\"",
+                "{\"normalizer\": " + TensorFileSpec.nested(5000, "") + ", " + text.substring(1)};
         Files.writeString(dir.resolve(FILE), docs[rnd.nextInt(docs.length)]);
         return loading(dir, FILE, "not a tokenizer document");
     }
