@@ -106,16 +106,18 @@ class KillAndResumeTest {
         switch (moment) {
             case CHECKPOINT_WRITE -> {
                 while (!run.writingCheckpoint(target, leftBefore)) pause(child, deadline, 1);
-                Thread.sleep(rnd.nextInt(8));
+                Thread.sleep(rnd.nextInt(4)); // within the write: a few MB and an fsync per file
             }
             case MID_STEP -> {
                 while (!logged(child, run, resuming, target)) pause(child, deadline, 5);
-                Thread.sleep(rnd.nextInt(300));
+                Thread.sleep(rnd.nextInt(150));
             }
             case ANY_TIME -> {
-                // uniform over the first 8 s (JVM start, loading, resuming, the first steps), and before the run ends
+                // uniform over the first 8 s (JVM start, loading, resuming, the first steps), but two steps on at most,
+                // so that six rounds always end before the run does
                 long until = System.nanoTime() + (long) (rnd.nextDouble() * 8e9);
-                while (System.nanoTime() < until && !logged(child, run, resuming, resumeFrom + 3)) pause(child, deadline, 5);
+                int atMost = Math.min(resumeFrom + 2, TinyChatRun.MAX_STEPS - 1);
+                while (System.nanoTime() < until && !logged(child, run, resuming, atMost)) pause(child, deadline, 5);
             }
         }
     }

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * about 1.3 MB) and a checkpoint after every step.
  */
 final class TinyChatRun {
-    static final int MAX_STEPS = 12;
+    static final int MAX_STEPS = 14;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TinyChatRun() {}
