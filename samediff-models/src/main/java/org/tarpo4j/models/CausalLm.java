@@ -10,6 +10,7 @@ import org.tarpo4j.models.decoder.GraphDecoder;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.WeightLayout;
+import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Generator;
 import org.tarpo4j.models.io.AtomicDirectory;
 import org.tarpo4j.models.latent.LatentHeads;
@@ -59,16 +60,10 @@ public final class CausalLm implements AutoCloseable {
      */
     public static CausalLm fromPretrained(Path dir) throws IOException {
         ModelConfig config = ModelConfig.read(dir);
-        Map<String, INDArray> weights;
-        try (TensorSource source = Checkpoint.open(dir)) {
-            weights = Checkpoint.loadExactly(source, WeightLayout.expectedShapes(config));
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(dir + ": " + e.getMessage(), e);
-        }
+        Map<String, INDArray> weights = readBackbone(dir, config);
+        Map<String, INDArray> heads = LatentHeads.read(dir, config);
         Parameters parameters = Parameters.of(weights, DataType.FLOAT, 0);
-        LatentHeads.load(dir, parameters);
+        LatentHeads.assign(heads, parameters);
         boolean hasTokenizer = Files.isRegularFile(dir.resolve(HfTokenizer.TOKENIZER_JSON));
         HfTokenizer tokenizer = hasTokenizer ? HfTokenizer.load(dir) : null;
         return new CausalLm(config, parameters, tokenizer, hasTokenizer ? dir : null);
@@ -107,17 +102,22 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
-    /** Overwrites the backbone weights in place from a model directory saved by {@link #save} (same config). */
+    /**
+     * Overwrites the backbone weights (and saved latent heads) in place from a model directory saved by {@link #save}
+     * (same config). Everything is read and checked first: on any error no parameter has changed.
+     */
     public void loadWeightsFrom(Path dir) throws IOException {
+        Map<String, INDArray> weights = readBackbone(dir, config);
+        Map<String, INDArray> heads = LatentHeads.read(dir, config);
+        weights.forEach((name, value) -> parameters.get(name).assign(value));
+        LatentHeads.assign(heads, parameters);
+    }
+
+    /** Exactly the backbone tensors {@code config} implies, checked (names and shapes) before any data is read. */
+    private static Map<String, INDArray> readBackbone(Path dir, ModelConfig config) throws IOException {
         try (TensorSource source = Checkpoint.open(dir)) {
-            Map<String, INDArray> w = Checkpoint.loadExactly(source, WeightLayout.expectedShapes(config));
-            w.forEach((name, value) -> parameters.get(name).assign(value));
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(dir + ": " + e.getMessage(), e);
+            return Checkpoint.loadExactly(source, WeightLayout.expectedShapes(config));
         }
-        LatentHeads.load(dir, parameters);
     }
 
     public void save(Path dir) throws IOException {
@@ -151,7 +151,9 @@ public final class CausalLm implements AutoCloseable {
 
     public IncrementalDecoder decoder(int batch) { return new GraphDecoder(graph(), batch, List.of()); }
 
-    public Generator generator() { return new Generator(this::decoder, config.vocabSize()); }
+    public Generator generator() {
+        return new Generator(this::decoder, config, new ContextWindow(maxContext()), parameters.count());
+    }
 
     /** Logits {@code [T, vocab]} of one unpadded sequence at positions {@code 0..T-1}. */
     public INDArray logits(int[] ids) {

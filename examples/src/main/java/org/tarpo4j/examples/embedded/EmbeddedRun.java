@@ -29,7 +29,7 @@ public final class EmbeddedRun {
     public static final String SUMMARY = "summary.json";
     public static final String HELD_OUT_COMPLETIONS = "heldout_completions.jsonl";
     /** The data format name of the embedded task in trainer configs. */
-    public static final String ARITH = "arith";
+    public static final String ARITH = TarpoConfig.EMBEDDED_FORMAT;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private EmbeddedRun() {}

@@ -2,9 +2,13 @@ package org.tarpo4j.rl.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Dataset loaders by format name ({@code gsm8k}, {@code math}, {@code jsonl}). */
 public final class Datasets {
+    /** The format names {@link #load} accepts. */
+    public static final List<String> FORMATS = List.of("gsm8k", "math", "jsonl");
+
     private Datasets() {}
 
     /** MATH rows without a usable boxed answer are skipped (two such rows exist upstream) and listed in the set. */

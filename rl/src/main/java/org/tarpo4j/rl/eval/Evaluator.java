@@ -1,6 +1,8 @@
 package org.tarpo4j.rl.eval;
 
+import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Rng;
+import org.tarpo4j.models.memory.MemoryEstimate;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.reward.AnswerExtraction;
@@ -12,6 +14,7 @@ import org.tarpo4j.rl.rollout.MixedRollout;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
 import org.tarpo4j.rl.train.PromptEncoder;
+import org.tarpo4j.rl.train.PromptLengths;
 import org.tarpo4j.rl.train.ProgressReporter;
 
 import java.util.ArrayList;
@@ -24,7 +27,9 @@ import java.util.function.Consumer;
 /**
  * Samples k completions per problem (stochastic routing, as the paper evaluates) and reports avg@k, unbiased pass@k,
  * maj@k with a 95% interval, generated and effective tokens, and the soft ratio. {@code rollout.numGenerations()} is
- * k; prompts are processed {@code promptsPerBatch} at a time.
+ * k; prompts are processed {@code promptsPerBatch} at a time. Before the first sample every prompt is checked to
+ * leave room for {@code maxCompletionLength} tokens in the model's context, and the largest batch against ND4J's memory
+ * limit.
  */
 public final class Evaluator {
     private final Policy policy;
@@ -42,6 +47,11 @@ public final class Evaluator {
     public EvalResult evaluate(String benchmark, List<Problem> problems, PromptEncoder prompts, RewardFunction reward, long seed,
                                Consumer<Completion> sink) {
         int k = rollout.numGenerations();
+        // every prompt and the largest batch are checked before the first sample, not when their batch comes
+        int longest = PromptLengths.requireFit(problems, prompts, rollout.maxCompletionLength(),
+                new ContextWindow(policy.model().maxContext()), benchmark);
+        MemoryEstimate.generation(policy.model().config(), (long) Math.min(promptsPerBatch, problems.size()) * k, longest,
+                rollout.maxCompletionLength(), policy.model().parameters().count()).requireWithinNd4jLimit();
         MixedRollout sampler = new MixedRollout(policy, rollout, text);
         Rng rng = new Rng(seed);
         double[] accuracy = new double[problems.size()];

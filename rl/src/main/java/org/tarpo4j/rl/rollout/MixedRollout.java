@@ -8,11 +8,13 @@ import org.tarpo4j.layers.tarpo.LatentInputMixer;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.StepOutput;
+import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.LogitsProcessor;
 import org.tarpo4j.models.generation.PromptBatch;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.generation.TokenDistribution;
 import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.models.memory.MemoryEstimate;
 import org.tarpo4j.models.training.TokenLogProbs;
 import org.tarpo4j.rl.policy.Policy;
 
@@ -86,11 +88,21 @@ public final class MixedRollout {
         }
     }
 
-    /** G completions for each prompt, prompt-major: completions {@code [i·G, (i+1)·G)} answer prompt i. */
+    /**
+     * G completions for each prompt, prompt-major: completions {@code [i·G, (i+1)·G)} answer prompt i. Refused before
+     * anything runs: a prompt id outside the vocabulary, a prompt that leaves no room for {@code maxCompletionLength}
+     * tokens in the model's context, and a batch whose estimated memory exceeds ND4J's limit.
+     */
     public List<Completion> generate(List<int[]> prompts, Rng rng) {
         int g = config.numGenerations();
-        List<int[]> rowsPrompts = new ArrayList<>();
         RolloutConfig.ContinuousThoughts thoughts = config.thoughts();
+        int newPositions = config.maxCompletionLength() + (thoughts == null ? 0 : thoughts.count() + 2); // <bot> L <eot>
+        PromptBatch.requireValidIds(prompts, vocab, "rollout");
+        new ContextWindow(policy.model().maxContext()).requireRoom(prompts, newPositions, "rollout");
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        MemoryEstimate.generation(policy.model().config(), (long) prompts.size() * g, longest, newPositions,
+                policy.model().parameters().count()).requireWithinNd4jLimit();
+        List<int[]> rowsPrompts = new ArrayList<>();
         for (int[] p : prompts) {
             int[] row = thoughts == null ? p : java.util.Arrays.copyOf(p, p.length + 1);
             if (thoughts != null) row[p.length] = thoughts.beginId(); // COCONUT: the prompt ends with <bot>

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.training.AdamW;
@@ -62,7 +63,12 @@ public final class SftTrainer {
 
     private Map<String, INDArray> inputs(List<SftExample> batch) {
         int width = 0;
-        for (SftExample e : batch) width = Math.max(width, e.prompt().length + e.completion().length);
+        ContextWindow context = new ContextWindow(model.maxContext());
+        for (int r = 0; r < batch.size(); r++) {
+            SftExample e = batch.get(r);
+            context.requireFits(r, (long) e.prompt().length + e.completion().length, "sft batch"); // not a gather failure
+            width = Math.max(width, e.prompt().length + e.completion().length);
+        }
         int b = batch.size();
         int pad = model.config().padTokenId() != null ? model.config().padTokenId() : model.config().primaryEosTokenId();
         int[][] ids = new int[b][width], pos = new int[b][width], mask = new int[b][width], labels = new int[b][width];

@@ -37,7 +37,7 @@ public final class CheckpointManager {
     public static final String CONFIG = "trainer_config.json";
     public static final int KEEP = 2;
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
-    private static final Pattern TEMPORARY = Pattern.compile("\\.checkpoint-(\\d+)\\.(tmp|old)-.*");
+    private static final Pattern TEMPORARY = Pattern.compile("\\.checkpoint-(\\d+)\\.(tmp|old|del)-.*");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path runDir;
@@ -75,7 +75,7 @@ public final class CheckpointManager {
         Parameters params = policy.model().parameters();
         if (Files.exists(dir.resolve(LoraAdapters.WEIGHTS))) {
             LoraAdapters.load(dir, params);
-            LatentHeads.load(dir, params);
+            LatentHeads.load(dir, policy.model().config(), params);
         } else {
             policy.model().loadWeightsFrom(dir);
         }
@@ -96,7 +96,7 @@ public final class CheckpointManager {
             entries = s.toList();
         }
         for (Path p : entries) {
-            // leftovers of a crash mid-write: put back a checkpoint set aside, delete partial ones
+            // leftovers of a crash mid-write or mid-deletion: put back a checkpoint set aside, delete partial ones
             Matcher t = TEMPORARY.matcher(p.getFileName().toString());
             if (t.matches()) AtomicDirectory.recover(directory(runDir, Integer.parseInt(t.group(1))));
         }
@@ -112,6 +112,7 @@ public final class CheckpointManager {
 
     private void prune() throws IOException {
         List<Integer> steps = steps(runDir);
-        for (int i = 0; i < steps.size() - KEEP; i++) AtomicDirectory.deleteRecursively(directory(runDir, steps.get(i)));
+        // renamed away first: a crash mid-deletion must not leave a half-deleted checkpoint-N behind
+        for (int i = 0; i < steps.size() - KEEP; i++) AtomicDirectory.delete(directory(runDir, steps.get(i)));
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,7 +80,10 @@ public final class MetricsLog {
                     break; // a line cut short by a crash: everything after it is dropped too
                 }
             }
-            Files.write(f, keep, StandardCharsets.UTF_8);
+            // written aside and renamed over: a crash here must not lose the lines of the steps being kept
+            Path tmp = dir.resolve("." + name + ".tmp");
+            Files.write(tmp, keep, StandardCharsets.UTF_8);
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

@@ -1,12 +1,18 @@
 package org.tarpo4j.rl.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.tarpo4j.layers.LoraConfig;
 import org.tarpo4j.layers.tarpo.RouterConfig;
@@ -16,6 +22,7 @@ import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.core.Advantages;
 import org.tarpo4j.rl.core.LossConfig;
 import org.tarpo4j.rl.core.LossType;
+import org.tarpo4j.rl.data.Datasets;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +46,8 @@ public final class TarpoConfig {
     /** gsm8k | math | jsonl (generic {"prompt","answer"}). */
     /** gsm8k | math | jsonl, or arith: the embedded task (problems generated, modelPath its warm start). */
     public String dataFormat = "gsm8k";
+    /** The embedded arithmetic task's format: problems are generated, not read (the command line handles it). */
+    public static final String EMBEDDED_FORMAT = "arith";
     /** Where checkpoints, metrics and completions go. */
     public String outputDir = "runs/tarpo";
 
@@ -109,10 +118,21 @@ public final class TarpoConfig {
     private static final ObjectMapper YAML = mapper(new ObjectMapper(new YAMLFactory()));
 
     private static ObjectMapper mapper(ObjectMapper m) {
-        return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // 2.5 steps is an error, not 2
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.PUBLIC_ONLY);
+        // "" and true are not numbers, nor "" a boolean (Jackson would read them as 0 / 1 / false)
+        for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+            m.coercionConfigFor(t).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Float)) {
+            m.coercionConfigFor(t).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        }
+        return m;
     }
 
     /** Reads a JSON or YAML file (by extension) and applies {@code key=value} overrides, then validates. */
@@ -120,12 +140,13 @@ public final class TarpoConfig {
         JsonNode tree;
         String name = file.getFileName().toString();
         ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such config file");
         try {
-            tree = Files.isRegularFile(file) ? m.readTree(file.toFile()) : null;
+            tree = m.readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not valid " + (m == YAML ? "YAML" : "JSON") + " (" + e.getOriginalMessage() + ")", e);
         }
-        if (tree == null) throw new IllegalArgumentException(file + ": no such config file");
+        if (tree == null || tree.isMissingNode()) throw new IllegalArgumentException(file + ": the config file is empty");
         if (!tree.isObject()) throw new IllegalArgumentException(file + ": expected an object at the top level");
         return fromTree((ObjectNode) tree, overrides, file.toString());
     }
@@ -142,7 +163,15 @@ public final class TarpoConfig {
 
     private static TarpoConfig fromTree(ObjectNode tree, Map<String, String> overrides, String source) {
         ObjectNode normalised = JSON.createObjectNode();
-        tree.fields().forEachRemaining(e -> normalised.set(camel(e.getKey()), e.getValue()));
+        Map<String, String> spelling = new LinkedHashMap<>();
+        tree.fields().forEachRemaining(e -> {
+            String previous = spelling.put(camel(e.getKey()), e.getKey());
+            if (previous != null) {
+                throw new IllegalArgumentException(source + ": key '" + e.getKey() + "' is given twice (as '" + previous
+                        + "' and '" + e.getKey() + "')");
+            }
+            normalised.set(camel(e.getKey()), e.getValue());
+        });
         overrides.forEach((k, v) -> normalised.set(camel(k), parseValue(v)));
         try {
             TarpoConfig c = JSON.treeToValue(normalised, TarpoConfig.class);
@@ -151,10 +180,25 @@ public final class TarpoConfig {
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName() + "'", e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(source + ": " + keyOf(e) + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code "key 'beta': "} for the key a type error is about, or "" when Jackson does not say. */
+    private static String keyOf(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String key = null;
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            key = m.getPath().get(0).getFieldName();
+        } else if (e.getProcessor() instanceof JsonParser p) {
+            try {
+                key = p.currentName(); // e.g. an int out of range, reported by the parser, not the mapper
+            } catch (IOException ignored) {
+                // no key then
+            }
+        }
+        return key == null ? "" : "key '" + key + "': ";
     }
 
     private static JsonNode parseValue(String v) {
@@ -181,6 +225,13 @@ public final class TarpoConfig {
     }
 
     public void validate() {
+        given("dataFormat", dataFormat);
+        given("outputDir", outputDir);
+        given("lossType", lossType);
+        given("scaleRewards", scaleRewards);
+        given("lrSchedulerType", lrSchedulerType);
+        given("mode", mode);
+        given("referenceContext", referenceContext);
         positive("numGenerations", numGenerations);
         positive("promptsPerStep", promptsPerStep);
         positive("maxSteps", maxSteps);
@@ -205,20 +256,48 @@ public final class TarpoConfig {
         range("maxGradNorm", maxGradNorm, 0, Double.MAX_VALUE);
         range("actionLossWeight", actionLossWeight, 0, 1e6);
         range("actionTemperature", actionTemperature, 1e-6, 100);
+        range("adamEpsilon", adamEpsilon, Double.MIN_NORMAL, 1);
+        range("actionBias", actionBias, -1e6, 1e6);
         if (initialHardProbability != null) range("initialHardProbability", initialHardProbability, 1e-12, 1 - 1e-12);
         if (numGenerations < 2) throw new IllegalArgumentException("numGenerations must be >= 2 (group-relative advantages), got " + numGenerations);
-        LatentMode.parse(mode);
-        LossType.parse(lossType);
+        named("mode", () -> LatentMode.parse(mode));
+        named("lossType", () -> LossType.parse(lossType));
         scaleRewards();
         lrKind();
         if (!referenceContext.equals("hard") && !referenceContext.equals("mixed")) {
             throw new IllegalArgumentException("referenceContext must be 'hard' or 'mixed', got '" + referenceContext + "'");
         }
+        if (!Datasets.FORMATS.contains(dataFormat) && !dataFormat.equals(EMBEDDED_FORMAT)) {
+            throw new IllegalArgumentException("dataFormat must be one of " + Datasets.FORMATS + " or " + EMBEDDED_FORMAT
+                    + ", got '" + dataFormat + "'");
+        }
         if (answerMarker == null || answerMarker.isEmpty()) throw new IllegalArgumentException("answerMarker must be non-empty");
-        if (useLora) lora();
-        softInput();
+        if (bannedTokenIds != null && bannedTokenIds.stream().anyMatch(id -> id == null || id < 0)) {
+            throw new IllegalArgumentException("bannedTokenIds must be token ids (>= 0), got " + bannedTokenIds);
+        }
+        if (useLora) {
+            positive("loraRank", loraRank);
+            range("loraAlpha", loraAlpha, -1e6, 1e6);
+            if (loraTargets == null) throw new IllegalArgumentException("loraTargets must be given when useLora is true, got null");
+            named("loraTargets", this::lora);
+        }
+        named("softInputSource", this::softInput);
         if (rewardWeights == null || rewardWeights.isEmpty()) throw new IllegalArgumentException("rewardWeights must name at least one reward");
+        rewardWeights.forEach((name, w) -> {
+            if (w == null || !Double.isFinite(w)) throw new IllegalArgumentException("rewardWeights: weight of '" + name + "' must be a number, got " + w);
+        });
     }
+
+    /** Runs a check whose own message may not name the key, prefixing it. */
+    private static void named(String key, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void given(String k, Object v) { if (v == null) throw new IllegalArgumentException(k + " must be given, got null"); }
 
     private static void positive(String k, int v) { if (v <= 0) throw new IllegalArgumentException(k + " must be positive, got " + v); }
 

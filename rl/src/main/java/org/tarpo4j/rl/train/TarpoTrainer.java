@@ -4,8 +4,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.models.memory.MemoryEstimate;
 import org.tarpo4j.models.training.AdamW;
 import org.tarpo4j.models.training.GradientClipping;
 import org.tarpo4j.models.training.LearningRateSchedule;
@@ -34,6 +36,10 @@ import java.util.Set;
  * completions, scores them, turns rewards into group-relative advantages, and takes {@code numIterations} AdamW steps
  * on the clipped objective with a KL penalty towards the frozen initial model. Steps with a non-finite loss or
  * gradient are skipped (counted in the metrics); checkpoints are written atomically and a run resumes exactly.
+ *
+ * <p>Limits, checked when the trainer is built: every training prompt must leave room for {@code maxCompletionLength}
+ * tokens in the model's context (else the error lists the problems), and the estimated memory of a step must fit
+ * ND4J's limit.
  */
 public final class TarpoTrainer {
     private final TarpoConfig config;
@@ -66,6 +72,11 @@ public final class TarpoTrainer {
         this.rewards = rewards;
         this.text = text;
         this.policy = new Policy(model, config.latentMode(), config.softInput(), config.router(), config.lora());
+        this.trainable = TrainableParameters.select(model.parameters(), config.useLora);
+        // fail at the start, not at the step that samples a problem too long or a batch too large
+        int longestPrompt = PromptLengths.requireFit(train, prompts, config.maxCompletionLength,
+                new ContextWindow(model.maxContext()), "training data");
+        requireMemory(config, model, trainable, longestPrompt);
         Set<Integer> banned = bannedIds(config, model);
         PolicyLoss.attachLogProbs(policy, config.temperature, banned);
         PolicyLoss.attachLoss(policy, config.loss());
@@ -76,12 +87,25 @@ public final class TarpoTrainer {
                 config.maxCompletionLength, config.greedyRouting, config.answerMarker,
                 new HashSet<>(model.config().eosTokenIds()), banned, pad), text);
         this.sampler = new ProblemSampler(train, config.seed);
-        this.trainable = TrainableParameters.select(model.parameters(), config.useLora);
         this.optimizer = trainable.optimizer(config);
         this.schedule = new LearningRateSchedule(config.lrKind(), (int) Math.ceil(config.warmupRatio * config.maxSteps), config.maxSteps);
         this.samplingRng = new Rng(config.seed);
         this.log = new MetricsLog(output, text);
         this.checkpoints = new CheckpointManager(output, config);
+    }
+
+    /**
+     * Refuses, before the reference copy, the optimiser moments or any batch is allocated, a step whose rollout
+     * ({@code promptsPerStep × numGenerations} rows up to the longest prompt plus {@code maxCompletionLength}) or update
+     * cannot fit ND4J's memory limit ({@link MemoryEstimate}).
+     */
+    private static void requireMemory(TarpoConfig c, CausalLm model, TrainableParameters trainable, int longestPrompt) {
+        long rows = (long) c.promptsPerStep * c.numGenerations;
+        long parameters = model.parameters().count();
+        long frozenCopy = c.beta > 0 && !c.useLora ? parameters : 0; // full fine-tuning copies the reference model
+        MemoryEstimate.generation(model.config(), rows, longestPrompt, c.maxCompletionLength, parameters).requireWithinNd4jLimit();
+        MemoryEstimate.trainingStep(model.config(), rows, (long) longestPrompt + c.maxCompletionLength, parameters,
+                trainable.count(), frozenCopy).requireWithinNd4jLimit();
     }
 
     private static Set<Integer> bannedIds(TarpoConfig c, CausalLm model) {
@@ -103,10 +127,16 @@ public final class TarpoTrainer {
 
     public int skippedSteps() { return skippedSteps; }
 
-    /** Restores the latest complete checkpoint of the run directory, if any; returns the step it resumes from. */
+    /**
+     * Restores the latest complete checkpoint of the run directory, if any, and cuts the logs back to it; returns the
+     * step it resumes from (0 without a checkpoint: the logged steps of a run stopped before its first are dropped).
+     */
     public int resume() throws IOException {
         var state = checkpoints.loadLatest(policy, optimizer);
-        if (state == null) return 0;
+        if (state == null) {
+            log.truncateAfter(0); // they are redone: kept, they would appear twice
+            return 0;
+        }
         step = state.step();
         skippedSteps = state.skippedSteps();
         samplingRng.setState(state.samplingRngState());

@@ -32,6 +32,14 @@ record TrainableParameters(Map<String, INDArray> backbone, Map<String, INDArray>
         return n;
     }
 
+    /** The number of trainable values. */
+    long count() {
+        long n = 0;
+        for (INDArray a : backbone.values()) n += a.length();
+        for (INDArray a : heads.values()) n += a.length();
+        return n;
+    }
+
     AdamW optimizer(TarpoConfig c) {
         List<AdamW.Group> groups = new ArrayList<>();
         groups.add(new AdamW.Group("backbone", backbone, c.learningRate, c.weightDecay));

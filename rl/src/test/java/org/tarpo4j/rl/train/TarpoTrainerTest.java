@@ -100,6 +100,33 @@ class TarpoTrainerTest {
     }
 
     @Test
+    void resumingARunStoppedBeforeItsFirstCheckpointDropsItsLoggedSteps(@TempDir Path tmp) throws Exception {
+        // found by the kill test: the steps were logged again after the restart, each appearing twice
+        TarpoConfig c = TrainerTestSupport.config("tarpo", false);
+        TarpoTrainer first = TrainerTestSupport.trainer(c, RlTestModels.model(3), tmp);
+        first.trainStep();
+        first.trainStep();
+        assertEquals(2, MetricsLog.read(tmp).size());
+        TarpoTrainer restarted = TrainerTestSupport.trainer(c, RlTestModels.model(3), tmp);
+        assertEquals(0, restarted.resume());
+        assertEquals(0, MetricsLog.read(tmp).size());
+        assertEquals(0, Files.readAllLines(tmp.resolve(MetricsLog.COMPLETIONS)).size());
+    }
+
+    @Test
+    void aCheckpointDeletionCutShortIsCleanedUpAndNeverCounted(@TempDir Path tmp) throws Exception {
+        // what a crash while pruning leaves: part of an old checkpoint, under a hidden name
+        Files.createDirectories(tmp.resolve(".checkpoint-1.del-abc"));
+        Files.writeString(tmp.resolve(".checkpoint-1.del-abc").resolve(CheckpointManager.STATE), "{}");
+        Files.createDirectories(CheckpointManager.directory(tmp, 2));
+        Files.writeString(CheckpointManager.directory(tmp, 2).resolve(CheckpointManager.STATE), "{}");
+        assertEquals(List.of(2), CheckpointManager.steps(tmp));
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of("checkpoint-2"), s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
     void rewardRisesOnATrivialTask(@TempDir Path tmp) throws Exception {
         TarpoConfig c = TrainerTestSupport.config("tarpo", false);
         c.maxSteps = 30;

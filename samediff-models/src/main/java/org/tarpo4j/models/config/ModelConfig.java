@@ -1,6 +1,7 @@
 package org.tarpo4j.models.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -33,7 +34,9 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
                           Integer bosTokenId, List<Integer> eosTokenIds, Integer padTokenId, String torchDtype) {
 
     public static final List<String> SUPPORTED_TYPES = List.of("qwen2", "llama");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // trailing content is an error, as in Python's json.load (which transformers uses)
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public ModelConfig {
         eosTokenIds = List.copyOf(eosTokenIds);
@@ -92,8 +95,9 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
         try {
             root = JSON.readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+            // some errors (e.g. nesting too deep) come without a location
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(file + ": not valid JSON (" + e.getOriginalMessage() + at + ")", e);
         }
         return fromJson(root, file.toString());
     }
@@ -270,10 +274,11 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
             if (v == null || v.isNull()) return out;
             if (v.isArray()) {
                 for (JsonNode e : v) {
-                    if (!e.isIntegralNumber()) throw bad(name, "an integer or a list of integers", v);
+                    // canConvertToInt: asInt() would wrap 2^32 + 2 round to 2
+                    if (!e.isIntegralNumber() || !e.canConvertToInt()) throw bad(name, "an integer or a list of integers", v);
                     out.add(e.asInt());
                 }
-            } else if (v.isIntegralNumber()) {
+            } else if (v.isIntegralNumber() && v.canConvertToInt()) {
                 out.add(v.asInt());
             } else {
                 throw bad(name, "an integer or a list of integers", v);

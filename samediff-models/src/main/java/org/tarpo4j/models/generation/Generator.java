@@ -2,9 +2,11 @@ package org.tarpo4j.models.generation;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.StepOutput;
+import org.tarpo4j.models.memory.MemoryEstimate;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,18 +16,35 @@ import java.util.function.IntFunction;
 /**
  * Batched generation with a KV cache: one prefill of the left-padded prompts, then one decode step per token for all
  * rows together. Rows that stop keep being fed padding until every row has stopped or the length is reached.
+ *
+ * <p>Limits, checked before anything runs: a prompt token outside the vocabulary, or a prompt that leaves no room in
+ * the context, is rejected; completions are cut (finish reason {@code LENGTH}) where the longest prompt of the batch
+ * plus its completion reaches the end of the context; a batch whose estimated memory exceeds ND4J's limit is refused.
  */
 public final class Generator {
     private final IntFunction<IncrementalDecoder> decoders;
-    private final int vocab;
+    private final ModelConfig model;
+    private final ContextWindow context;
+    private final long parameterCount;
 
-    /** @param decoders a fresh decoder (empty cache) for a given batch size */
-    public Generator(IntFunction<IncrementalDecoder> decoders, int vocab) {
+    /**
+     * @param decoders       a fresh decoder (empty cache) for a given batch size
+     * @param context        the positions the decoders' graphs cover
+     * @param parameterCount the model's parameters, for the memory estimate
+     */
+    public Generator(IntFunction<IncrementalDecoder> decoders, ModelConfig model, ContextWindow context, long parameterCount) {
         this.decoders = decoders;
-        this.vocab = vocab;
+        this.model = model;
+        this.context = context;
+        this.parameterCount = parameterCount;
     }
 
     public GenerationResult generate(List<int[]> prompts, GenerationConfig config) {
+        int vocab = model.vocabSize();
+        PromptBatch.requireValidIds(prompts, vocab, "generate");
+        int newTokens = context.newTokensThatFit(prompts, config.maxNewTokens(), "generate");
+        int width = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        MemoryEstimate.generation(model, prompts.size(), width, newTokens, parameterCount).requireWithinNd4jLimit();
         PromptBatch batch = new PromptBatch(prompts, config.padTokenId());
         int b = batch.rows();
         IncrementalDecoder decoder = decoders.apply(b);
@@ -38,10 +57,10 @@ public final class Generator {
         int[] nextPosition = new int[b];
         for (int r = 0; r < b; r++) nextPosition[r] = batch.length(r);
 
-        if (config.maxNewTokens() > 0) {
+        if (newTokens > 0) {
             StepOutput step = decoder.forward(batch.toStepInput());
             INDArray logits = lastPositions(step.logits(), b, batch.width());
-            for (int t = 0; t < config.maxNewTokens(); t++) {
+            for (int t = 0; t < newTokens; t++) {
                 int[] next = new int[b];
                 for (int r = 0; r < b; r++) {
                     if (done[r]) { next[r] = config.padTokenId(); continue; }
@@ -50,7 +69,7 @@ public final class Generator {
                     out.get(r).add(next[r]);
                     if (config.stopTokenIds().contains(next[r])) done[r] = true;
                 }
-                if (allTrue(done) || t == config.maxNewTokens() - 1) break;
+                if (allTrue(done) || t == newTokens - 1) break;
                 int[][] ids = new int[b][1], pos = new int[b][1], valid = new int[b][1];
                 for (int r = 0; r < b; r++) {
                     ids[r][0] = next[r];

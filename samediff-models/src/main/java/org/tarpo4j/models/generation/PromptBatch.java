@@ -40,6 +40,18 @@ public final class PromptBatch {
         }
     }
 
+    /** Fails naming the first prompt token outside {@code [0, vocab)}, which the embedding lookup cannot take. */
+    public static void requireValidIds(List<int[]> prompts, int vocab, String what) {
+        for (int r = 0; r < prompts.size(); r++) {
+            for (int id : prompts.get(r)) {
+                if (id < 0 || id >= vocab) {
+                    throw new IllegalArgumentException(what + ": prompt " + r + " has token id " + id
+                            + ", outside the vocabulary [0, " + vocab + ")");
+                }
+            }
+        }
+    }
+
     public int rows() { return ids.length; }
 
     public int width() { return ids[0].length; }

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
  *
  * <p>Replacing an existing directory takes two renames (old aside, new in); a crash exactly between them leaves the
  * old content under {@code .NAME.old-*} beside the missing target, from where {@link #recover} restores it.
+ * {@link #delete} likewise renames a directory aside ({@code .NAME.del-*}) before deleting its files, so that no
+ * directory is ever seen half-deleted under its own name.
  */
 public final class AtomicDirectory {
     private AtomicDirectory() {}
@@ -48,7 +50,19 @@ public final class AtomicDirectory {
         }
     }
 
-    /** Puts back a directory left aside by a crash between the two renames, and removes stale temporaries. */
+    /**
+     * Removes {@code target} at once: renamed aside to {@code .NAME.del-*}, then deleted. A crash during the deletion
+     * leaves only that hidden leftover, which {@link #recover} removes.
+     */
+    public static void delete(Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        if (!Files.exists(abs)) return;
+        Path aside = abs.resolveSibling("." + abs.getFileName() + ".del-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        Files.move(abs, aside, StandardCopyOption.ATOMIC_MOVE);
+        deleteRecursively(aside);
+    }
+
+    /** Puts back a directory left aside by a crash between the two renames, and removes stale temporaries and deletions. */
     public static void recover(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         Path parent = abs.getParent();
@@ -59,7 +73,7 @@ public final class AtomicDirectory {
                 String n = p.getFileName().toString();
                 if (n.startsWith("." + name + ".old-") && !Files.exists(abs)) {
                     Files.move(p, abs, StandardCopyOption.ATOMIC_MOVE);
-                } else if (n.startsWith("." + name + ".tmp-") || n.startsWith("." + name + ".old-")) {
+                } else if (n.startsWith("." + name + ".tmp-") || n.startsWith("." + name + ".old-") || n.startsWith("." + name + ".del-")) {
                     deleteRecursively(p);
                 }
             }

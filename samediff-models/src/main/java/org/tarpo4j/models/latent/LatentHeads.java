@@ -13,6 +13,8 @@ import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.HiddenStateHead;
 import org.tarpo4j.models.decoder.InputLayer;
 import org.tarpo4j.models.config.ModelConfig;
+import org.tarpo4j.models.io.Checkpoint;
+import org.tarpo4j.models.io.CheckpointFormatException;
 import org.tarpo4j.models.io.SafeTensorsDType;
 import org.tarpo4j.models.io.SafeTensorsFile;
 import org.tarpo4j.models.io.SafeTensorsWriter;
@@ -83,22 +85,58 @@ public final class LatentHeads {
     }
 
     /**
-     * Puts saved head parameters from {@code dir/}{@value #FILE} into {@code parameters}, before a graph is built:
-     * heads found there are restored, missing ones get their configured initialisation when the graph is built.
+     * Every parameter a latent head can own, with its shape for {@code config}: TARPO's router
+     * ({@code action_head.weight [2, d]}, {@code .bias [2]}) and HRPO's gate ({@code hrpo_gate.gate_r/gate_i} linear
+     * maps {@code [d, d]} with biases {@code [d]}, and {@code hrpo_gate.lambda [d]}).
      */
-    public static void load(Path dir, Parameters parameters) throws IOException {
-        Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) return;
-        try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
-            for (String name : f.names()) {
-                if (!isHeadParameter(name)) {
-                    throw new org.tarpo4j.models.io.CheckpointFormatException(file + ": tensor '" + name + "' is not a latent-head parameter");
-                }
-                INDArray value = f.readFloat(name, true);
-                // in place when the head exists already, so graphs built on these arrays see the restored values
-                if (parameters.contains(name)) parameters.get(name).assign(value);
-                else parameters.put(name, value);
-            }
+    public static Map<String, long[]> expectedShapes(ModelConfig config) {
+        long d = config.hiddenSize();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put(ROUTER + ".weight", new long[]{2, d});
+        shapes.put(ROUTER + ".bias", new long[]{2});
+        for (String gate : List.of("gate_r", "gate_i")) {
+            shapes.put(GATE + "." + gate + ".weight", new long[]{d, d});
+            shapes.put(GATE + "." + gate + ".bias", new long[]{d});
         }
+        shapes.put(GATE + ".lambda", new long[]{d});
+        return shapes;
+    }
+
+    /**
+     * The head parameters saved in {@code dir/}{@value #FILE} (empty when there is no such file), all read and checked
+     * before the caller assigns any: every tensor must be a head parameter of {@code config}'s shape, and finite.
+     */
+    public static Map<String, INDArray> read(Path dir, ModelConfig config) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) return Map.of();
+        Map<String, long[]> known = expectedShapes(config);
+        try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
+            Map<String, long[]> present = new LinkedHashMap<>();
+            for (String name : f.names()) {
+                if (!known.containsKey(name)) {
+                    throw new CheckpointFormatException(file + ": tensor '" + name + "' is not a latent-head parameter (known: "
+                            + known.keySet() + ")");
+                }
+                present.put(name, known.get(name));
+            }
+            return Checkpoint.loadExactly(f, present, true);
+        }
+    }
+
+    /**
+     * Puts head parameters read by {@link #read} into {@code parameters}, before a graph is built or over its arrays:
+     * in place when the head exists already (graphs built on these arrays see the restored values), else added; heads
+     * not given keep their configured initialisation.
+     */
+    public static void assign(Map<String, INDArray> heads, Parameters parameters) {
+        heads.forEach((name, value) -> {
+            if (parameters.contains(name)) parameters.get(name).assign(value);
+            else parameters.put(name, value);
+        });
+    }
+
+    /** {@link #read} then {@link #assign}: on any error nothing is assigned. */
+    public static void load(Path dir, ModelConfig config, Parameters parameters) throws IOException {
+        assign(read(dir, config), parameters);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.layers.LoraConfig;
 import org.tarpo4j.layers.core.Parameters;
+import org.tarpo4j.models.io.Checkpoint;
 import org.tarpo4j.models.io.CheckpointFormatException;
 import org.tarpo4j.models.io.SafeTensorsDType;
 import org.tarpo4j.models.io.SafeTensorsFile;
@@ -62,19 +63,29 @@ public final class LoraAdapters {
         return new LoraConfig(node.path("r").asInt(), node.path("lora_alpha").asDouble(), targets);
     }
 
-    /** Puts the adapter tensors into {@code parameters} (before a graph with LoRA is built, or over its arrays). */
+    /**
+     * Puts the adapter tensors into {@code parameters} (before a graph with LoRA is built, or over its arrays). All are
+     * read and checked first (adapter names, finite values, the shapes of adapters the parameters already hold): on
+     * any error no parameter has changed.
+     */
     public static void load(Path dir, Parameters parameters) throws IOException {
         Path file = dir.resolve(WEIGHTS);
+        Map<String, INDArray> read;
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
             for (String name : f.names()) {
                 if (!name.startsWith(PREFIX) || !isAdapterParameter(name)) {
                     throw new CheckpointFormatException(file + ": tensor '" + name + "' is not a LoRA adapter weight");
                 }
                 String local = name.substring(PREFIX.length());
-                INDArray value = f.readFloat(name, true);
-                if (parameters.contains(local)) parameters.get(local).assign(value);
-                else parameters.put(local, value);
+                shapes.put(name, parameters.contains(local) ? parameters.get(local).shape() : f.info(name).shape());
             }
+            read = Checkpoint.loadExactly(f, shapes, true);
         }
+        read.forEach((name, value) -> {
+            String local = name.substring(PREFIX.length());
+            if (parameters.contains(local)) parameters.get(local).assign(value);
+            else parameters.put(local, value);
+        });
     }
 }

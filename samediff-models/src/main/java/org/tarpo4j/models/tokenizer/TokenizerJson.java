@@ -108,8 +108,9 @@ final class TokenizerJson {
         private void mapVocab() throws IOException {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String token = p.currentName();
-                if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) throw malformed("model.vocab[\"" + token + "\"] is not an integer id");
-                modelVocab.put(id(p.getIntValue()), token);
+                String where = "model.vocab[\"" + token + "\"]";
+                if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) throw malformed(where + " is not an integer id");
+                modelVocab.put(id(where), token);
             }
         }
 
@@ -131,7 +132,7 @@ final class TokenizerJson {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     JsonToken value = p.nextToken();
-                    if (name.equals("id") && value == JsonToken.VALUE_NUMBER_INT) id = id(p.getIntValue());
+                    if (name.equals("id") && value == JsonToken.VALUE_NUMBER_INT) id = id("an added_tokens entry");
                     else if (name.equals("content") && value == JsonToken.VALUE_STRING) content = p.getText();
                     else p.skipChildren();
                 }
@@ -140,9 +141,13 @@ final class TokenizerJson {
             }
         }
 
-        private int id(int id) throws TokenizerFormatException {
-            if (id < 0) throw malformed("negative token id " + id);
-            return id;
+        /** The current integer token as an id; {@code where} names it in the error. */
+        private int id(String where) throws IOException {
+            // checked before getIntValue(), which fails beyond an int with a message that names no field
+            if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() < 0) {
+                throw malformed(where + " has id " + p.getText() + ", which is not a token id (0 to " + Integer.MAX_VALUE + ")");
+            }
+            return p.getIntValue();
         }
 
         private TokenizerFormatException malformed(String what) {

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,18 +79,28 @@ public final class AdamW {
         return s;
     }
 
-    /** Restores moments saved by {@link #state()} and the step count. */
+    /**
+     * Restores moments saved by {@link #state()} and the step count. Every moment is checked (present, of its
+     * parameter's shape) before any is assigned: on an error nothing has changed.
+     */
     public void restore(Map<String, INDArray> state, long stepCount) {
-        List<String> missing = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         firstMoment.forEach((k, v) -> {
-            INDArray a = state.get(k + ".exp_avg"), b = state.get(k + ".exp_avg_sq");
-            if (a == null || b == null) missing.add(k);
-            else {
-                v.assign(a);
-                secondMoment.get(k).assign(b);
+            for (String moment : List.of(k + ".exp_avg", k + ".exp_avg_sq")) {
+                INDArray saved = state.get(moment);
+                if (saved == null) problems.add("'" + moment + "' is missing");
+                // assign() does not check lengths: a mismatch would write past the end of the moment's buffer
+                else if (!Arrays.equals(saved.shape(), v.shape())) {
+                    problems.add("'" + moment + "' has shape " + Arrays.toString(saved.shape()) + ", the parameter "
+                            + Arrays.toString(v.shape()));
+                }
             }
         });
-        if (!missing.isEmpty()) throw new IllegalArgumentException("optimizer state lacks moments for " + missing);
+        if (!problems.isEmpty()) throw new IllegalArgumentException("optimizer state: " + String.join("; ", problems));
+        firstMoment.forEach((k, v) -> {
+            v.assign(state.get(k + ".exp_avg"));
+            secondMoment.get(k).assign(state.get(k + ".exp_avg_sq"));
+        });
         this.step = stepCount;
     }
 }

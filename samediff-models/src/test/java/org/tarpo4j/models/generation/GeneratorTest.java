@@ -13,11 +13,13 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GeneratorTest {
     private final DecoderGraph model = TinyModels.random(TinyModels.qwen2Config(), 5);
-    private final Generator generator = new Generator(b -> new GraphDecoder(model, b, List.of()), 37);
+    private final Generator generator = new Generator(b -> new GraphDecoder(model, b, List.of()), model.config(),
+            new ContextWindow(model.config().maxPositionEmbeddings()), 0);
 
     private GenerationConfig config(SamplingConfig s, long seed, int n) {
         return new GenerationConfig(n, s, seed, Set.of(), Set.of(0), 0);
@@ -76,5 +78,41 @@ class GeneratorTest {
         assertArrayEquals(Arrays.copyOf(free, firstStop + 1), seq.tokens());
         assertEquals(GenerationResult.FinishReason.STOP, seq.finishReason());
         assertTrue(seq.tokens().length <= 3);
+    }
+
+    private static int[] prompt(int length) {
+        int[] p = new int[length];
+        for (int i = 0; i < length; i++) p[i] = 1 + i % 30;
+        return p;
+    }
+
+    @Test
+    void aCompletionIsCutWhereTheContextEnds() {
+        // 60 + 10 positions in a context of 64: used to fail in the rotary gather at position 64
+        GenerationResult.Sequence out = generator.generate(List.of(prompt(60), prompt(3)),
+                config(SamplingConfig.greedyDecoding(), 0, 10)).sequences().get(0);
+        assertEquals(4, out.tokens().length);
+        assertEquals(GenerationResult.FinishReason.LENGTH, out.finishReason());
+    }
+
+    @Test
+    void aPromptThatFillsTheContextOrAnIdOutsideTheVocabularyIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> generator.generate(List.of(prompt(3), prompt(64)), config(SamplingConfig.greedyDecoding(), 0, 1)));
+        assertTrue(e.getMessage().contains("prompt 1") && e.getMessage().contains("context is 64"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> generator.generate(List.of(new int[]{1, 37}), config(SamplingConfig.greedyDecoding(), 0, 1)));
+        assertTrue(e.getMessage().contains("37") && e.getMessage().contains("vocabulary"), e.getMessage());
+    }
+
+    @Test
+    void aBatchBeyondTheMemoryLimitIsRefusedBeforeAllocating() {
+        // 300k rows: the prefill attention scores alone need ~18 GiB, beyond the tests' 8 GiB maxbytes
+        List<int[]> many = java.util.Collections.nCopies(300_000, prompt(60));
+        org.tarpo4j.models.memory.MemoryLimitExceededException e = assertThrows(
+                org.tarpo4j.models.memory.MemoryLimitExceededException.class,
+                () -> generator.generate(many, config(SamplingConfig.greedyDecoding(), 0, 4)));
+        assertTrue(e.getMessage().contains("GiB") && e.getMessage().contains("maxbytes"), e.getMessage());
+        assertTrue(e.estimateBytes() > e.limitBytes());
     }
 }

@@ -91,6 +91,19 @@ class BadTokenizerFileTest {
     }
 
     @Test
+    void idsThatAreNotTokenIdsNameTheirEntry() throws IOException {
+        // negative, or beyond an int (which the JSON parser used to report as a bare numeric overflow)
+        for (String id : new String[]{"-1", "4294967296"}) {
+            Path p = write("tokenizer.json", "{\"model\":{\"type\":\"WordLevel\",\"vocab\":{\"a\":0,\"b\":" + id
+                    + "},\"unk_token\":\"a\"}}");
+            assertMentions(loadFails(p), "model.vocab[\"b\"]", id);
+            p = write("tokenizer.json", "{\"added_tokens\":[{\"id\":" + id + ",\"content\":\"<s>\"}],"
+                    + "\"model\":{\"type\":\"WordLevel\",\"vocab\":{\"a\":0},\"unk_token\":\"a\"}}");
+            assertMentions(loadFails(p), "added_tokens", id);
+        }
+    }
+
+    @Test
     void errorFromTheNativeLibraryIsWrappedWithTheFileName() throws IOException {
         // passes our structural checks but the Rust deserialiser rejects it: a WordLevel without unk_token
         Path p = write("tokenizer.json", "{\"model\":{\"type\":\"WordLevel\",\"vocab\":{\"a\":0},\"unk_token\":7}}");

@@ -1,0 +1,89 @@
+package org.tarpo4j.rl.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Run-config faults the fuzz suite found: each is an error naming the file and the key, never a crash or a guess. */
+class TarpoConfigReadTest {
+    @TempDir Path dir;
+
+    private static final String BASE = "\"model_path\": \"m\", \"train_data\": \"d\"";
+
+    private Path json(String extra) throws IOException {
+        return Files.writeString(dir.resolve("run.json"), "{" + BASE + (extra.isEmpty() ? "" : ", " + extra) + "}");
+    }
+
+    /** Reading fails with a message naming the file and the key (in either spelling). */
+    private void rejected(Path file, Map<String, String> overrides, String key) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TarpoConfig.read(file, overrides), key);
+        String m = e.getMessage();
+        assertTrue(m.contains(file.getFileName().toString()), m);
+        String camel = TarpoConfig.camel(key);
+        assertTrue(m.contains(key) || m.contains(camel), "'" + key + "' not in: " + m);
+    }
+
+    @Test
+    void aValidConfigReads() throws IOException {
+        TarpoConfig c = TarpoConfig.read(json("\"max_steps\": 7, \"learning_rate\": \"1e-5\""), Map.of("beta", "0.01"));
+        assertEquals(7, c.maxSteps);
+        assertEquals(1e-5, c.learningRate);
+        assertEquals(0.01, c.beta);
+    }
+
+    @Test
+    void aFractionOrAnOverflowForAnIntegerKeyIsAnError() throws IOException {
+        rejected(json("\"max_steps\": 7.5"), Map.of(), "max_steps");                 // used to be read as 7
+        rejected(json(""), Map.of("max-completion-length", "2.5"), "max_completion_length");
+        rejected(json("\"num_generations\": 68719476736"), Map.of(), "num_generations"); // message named no key
+    }
+
+    @Test
+    void nullsAndWrongTypesNameTheKey() throws IOException {
+        for (String key : new String[]{"mode", "loss_type", "scale_rewards", "lr_scheduler_type", "reference_context",
+                "output_dir", "data_format", "lora_targets", "seed", "beta"}) {
+            rejected(json("\"" + key + "\": null"), Map.of(), key);               // NullPointerException or no key named
+        }
+        rejected(json("\"use_lora\": \"abc\""), Map.of(), "use_lora");
+        rejected(json("\"prompts_per_step\": true"), Map.of(), "prompts_per_step"); // used to be read as 1
+        rejected(json("\"initial_hard_probability\": \"\""), Map.of(), "initial_hard_probability");
+        rejected(json("\"reward_weights\": {\"gsm8k\": null}"), Map.of(), "reward_weights");
+    }
+
+    @Test
+    void keysGivenTwiceAreAnError() throws IOException {
+        rejected(json("\"beta\": 0.1, \"beta\": 0.2"), Map.of(), "beta");
+        rejected(json("\"learning_rate\": 0.1, \"learningRate\": 0.2"), Map.of(), "learning_rate");
+        Path yaml = Files.writeString(dir.resolve("run.yaml"), "model_path: m\nmax_steps: 3\nmax_steps: 4\n");
+        rejected(yaml, Map.of(), "max_steps");
+    }
+
+    @Test
+    void outOfRangeValuesThatUsedToPass() throws IOException {
+        rejected(json("\"adam_epsilon\": 0"), Map.of(), "adam_epsilon");
+        rejected(json(""), Map.of("action_bias", "NaN"), "action_bias");
+        rejected(json("\"data_format\": \"csv\""), Map.of(), "data_format");     // used to fail only after the model loaded
+        rejected(json("\"banned_token_ids\": [3, -7]"), Map.of(), "banned_token_ids");
+        rejected(json("\"use_lora\": true, \"lora_rank\": 0"), Map.of(), "lora_rank");
+        rejected(json("\"use_lora\": true, \"lora_targets\": [\"nope_proj\"]"), Map.of(), "lora_targets");
+        rejected(json("\"loss_type\": \"nope\""), Map.of(), "loss_type");
+    }
+
+    @Test
+    void brokenDocumentsNameTheFile() throws IOException {
+        Path trailing = Files.writeString(dir.resolve("t.json"), "{" + BASE + "} {}");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TarpoConfig.read(trailing, Map.of())).getMessage()
+                .contains("t.json"));
+        Path empty = Files.writeString(dir.resolve("e.yaml"), "");
+        String m = assertThrows(IllegalArgumentException.class, () -> TarpoConfig.read(empty, Map.of())).getMessage();
+        assertTrue(m.contains("e.yaml") && m.contains("empty"), m);
+    }
+}
