@@ -156,9 +156,9 @@ class NumericFaultsTest {
         for (var reward : List.of(new Gsm8kReward(), new MathReward(), new FormatReward())) {
             assertEquals(0.0, reward.score("", "42"), reward.name());
         }
-        Completion empty = new Completion(0, new int[0], new int[0], new int[0][], new float[0][], new double[0], new double[0],
+        Completion empty = new Completion(0, new int[0], new int[0], new int[0][], new float[0][], null, new double[0], new double[0],
                 false, "");
-        Completion one = new Completion(0, new int[]{7}, new int[]{0}, new int[][]{new int[4]}, new float[][]{new float[4]},
+        Completion one = new Completion(0, new int[]{7}, new int[]{0}, new int[][]{new int[4]}, new float[][]{new float[4]}, null,
                 new double[]{-1.0}, new double[]{0.0}, true, "x");
         TrainingBatch batch = new TrainingBatch(List.of(new int[]{1, 5}, new int[]{1, 5}), List.of(empty, one), 0, 4);
         assertEquals(1, batch.completionTokens());

@@ -61,6 +61,11 @@ public final class FastWeights {
 
     /** A snapshot of the graph's current parameters. */
     public static FastWeights of(DecoderGraph model) {
+        if (model.sd().hasVariable(org.tarpo4j.layers.tarpo.LatentInputMixer.LATENT_INPUTS)) {
+            // the eager path has no latent-vector input: it would silently read the tokens instead
+            throw new UnsupportedOperationException("the fast decoder does not take latent-vector inputs (COCONUT, "
+                    + "hidden-state soft inputs); decode such graphs with GraphDecoder");
+        }
         ModelConfig c = model.config();
         Parameters p = model.parameters();
         LoraConfig lora = model.options().lora();

@@ -48,12 +48,22 @@ class FastDecoderTest {
     @Test
     void equalsTheGraphDecoderInEveryModeShapeAndAdapterSetting() {
         for (ModelConfig c : List.of(TinyModels.qwen2Config(), TinyModels.llamaConfig())) {
-            for (LatentMode mode : LatentMode.values()) {
+            for (LatentMode mode : List.of(LatentMode.GRPO, LatentMode.TARPO, LatentMode.HRPO)) {
                 for (boolean lora : new boolean[]{false, true}) {
                     compare(c, mode, lora, 64);
                 }
             }
         }
+    }
+
+    @Test
+    void refusesLatentVectorInputsRatherThanIgnoringThem() {
+        ModelConfig c = TinyModels.qwen2Config();
+        var p = TinyModels.random(c, 1).parameters();
+        var graph = DecoderGraph.build(c, p, LatentHeads.options(c, DecoderOptions.plain(64), LatentMode.COCONUT,
+                SoftInputConfig.defaults(), RouterConfig.defaults()));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> new FastDecoder(graph, 2, 16, List.of()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("GraphDecoder"));
     }
 
     @Test
