@@ -227,7 +227,7 @@ public final class FastDecoder implements IncrementalDecoder {
             // attention block: x += o(attn(rope(qkv(norm(x)))))  — the norm weight is folded into qkv
             rmsInverse(wk);
             lap(1, t);
-            Nd4j.gemm(wk.x, layer.qkv(), wk.qkv, false, true, 1.0, 0.0);
+            linear(wk.x, layer.qkv(), wk.qkv, false);
             lap(2, t);
             wk.qkv.muliColumnVector(wk.inv);
             if (layer.qkvBias() != null) wk.qkv.addiRowVector(layer.qkvBias());
@@ -240,20 +240,20 @@ public final class FastDecoder implements IncrementalDecoder {
             lap(4, t);
             INDArray mixed = attention(wk, l, s, bias);
             lap(5, t);
-            Nd4j.gemm(mixed, layer.o(), wk.x, false, true, 1.0, 1.0);
+            linear(mixed, layer.o(), wk.x, true);
             if (layer.oBias() != null) wk.x.addiRowVector(layer.oBias());
             lap(6, t);
             // MLP block: x += down(silu(gate) · up), the post-attention norm weight folded into gate/up
             rmsInverse(wk);
             lap(1, t);
-            Nd4j.gemm(wk.x, layer.gateUp(), wk.gateUp, false, true, 1.0, 0.0);
+            linear(wk.x, layer.gateUp(), wk.gateUp, false);
             lap(7, t);
             wk.gateUp.muliColumnVector(wk.inv);
             if (layer.gateUpBias() != null) wk.gateUp.addiRowVector(layer.gateUpBias());
             Nd4j.getExecutioner().exec(new Swish(wk.gatePart, wk.gatePart));
             wk.gatePart.muli(wk.upPart);
             lap(8, t);
-            Nd4j.gemm(wk.gatePart, layer.down(), wk.x, false, true, 1.0, 1.0);
+            linear(wk.gatePart, layer.down(), wk.x, true);
             if (layer.downBias() != null) wk.x.addiRowVector(layer.downBias());
             lap(9, t);
         }
@@ -264,12 +264,12 @@ public final class FastDecoder implements IncrementalDecoder {
         hidden.assign(wk.x).muliColumnVector(wk.inv).muliRowVector(w.finalNorm());
         lap(10, t);
         INDArray logits = Nd4j.create(dt, wk.n, c.vocabSize());
-        Nd4j.gemm(hidden, w.head(), logits, false, true, 1.0, 0.0);
+        linear(hidden, w.head(), logits, false);
         lap(11, t);
         Map<String, INDArray> extra = new LinkedHashMap<>();
         if (routeLogits) {
             INDArray r = Nd4j.create(dt, wk.n, 2);
-            Nd4j.gemm(hidden, w.routerWeight(), r, false, true, 1.0, 0.0);
+            linear(hidden, w.routerWeight(), r, false);
             r.addiRowVector(w.routerBias());
             extra.put(ActionHeadRouter.LOGITS, r);
         }
@@ -286,6 +286,28 @@ public final class FastDecoder implements IncrementalDecoder {
         Nd4j.exec(DynamicCustomOp.builder("reduce_sqnorm").addInputs(wk.x).addOutputs(wk.invFlat).addIntegerArguments(1).build());
         wk.inv.addi(d * c.rmsNormEps());
         Nd4j.getExecutioner().exec(new RSqrt(wk.inv, wk.inv));
+    }
+
+    /** Up to this many rows go through one matrix-vector product each instead of one GEMM. */
+    static final int MATVEC_ROWS = 4;
+
+    /**
+     * {@code y = x Wᵀ} ({@code + y} when accumulating), {@code x [N, in]}, {@code W [out, in]}, {@code y [N, out]}.
+     * Up to {@value #MATVEC_ROWS} rows go through the matrix-vector form of {@code matmul} ({@code W · x_r}, rank-1
+     * {@code x_r}), one per row: in M2.1 that is 4–7× faster than a GEMM of one row (measured: 1×256 by 8192×256,
+     * 0.19 vs 1.3 ms) and still 1.5–6× faster at 2–4 rows; from 8 rows on the GEMM is as fast or faster.
+     */
+    private static void linear(INDArray x, INDArray w, INDArray y, boolean accumulate) {
+        int n = (int) x.size(0);
+        if (n > MATVEC_ROWS) {
+            Nd4j.gemm(x, w, y, false, true, 1.0, accumulate ? 1.0 : 0.0);
+            return;
+        }
+        for (int r = 0; r < n; r++) {
+            INDArray xr = n == 1 ? x.reshape(x.length()) : x.getRow(r), yr = n == 1 ? y.reshape(y.length()) : y.getRow(r);
+            Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(w, xr).addOutputs(yr)
+                    .addFloatingPointArguments(1.0, accumulate ? 1.0 : 0.0).build());
+        }
     }
 
     private static void gather(INDArray table, INDArray indices, INDArray out, int axis) {
@@ -413,9 +435,9 @@ public final class FastDecoder implements IncrementalDecoder {
         gather(w.embedding(), softIds.reshape((long) wk.n * k), rows, 0);
         INDArray mixture = rows.reshape(wk.n, k, d).muli(wn.reshape(wk.n, k, 1)).sum(1);
         INDArray r = Nd4j.create(dt, wk.n, d), i = Nd4j.create(dt, wk.n, d);
-        Nd4j.gemm(e, g.rWeight(), r, false, true, 1.0, 0.0);
+        linear(e, g.rWeight(), r, false);
         Transforms.sigmoid(r.addiRowVector(g.rBias()), false);
-        Nd4j.gemm(e, g.iWeight(), i, false, true, 1.0, 0.0);
+        linear(e, g.iWeight(), i, false);
         Transforms.sigmoid(i.addiRowVector(g.iBias()), false);
         INDArray decay = Transforms.softPlus(g.lambda().neg(), false).muli(-HrpoGateMixer.C);  // [1, d]
         INDArray a = Transforms.exp(r.muliRowVector(decay), false);
