@@ -1,22 +1,39 @@
 package org.tarpo4j.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.tarpo.ActionHeadRouter;
+import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
+import org.tarpo4j.layers.tarpo.RouterConfig;
+import org.tarpo4j.layers.tarpo.SoftInputConfig;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
+import org.tarpo4j.models.decoder.GraphDecoder;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
+import org.tarpo4j.models.decoder.StepOutput;
+import org.tarpo4j.models.decoder.fast.FastDecoder;
 import org.tarpo4j.models.generation.Rng;
+import org.tarpo4j.models.generation.SamplingConfig;
+import org.tarpo4j.models.generation.StepSampler;
+import org.tarpo4j.models.generation.TokenDistribution;
+import org.tarpo4j.models.latent.LatentHeads;
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.training.AdamW;
 import org.tarpo4j.models.training.LanguageModelLoss;
 import org.tarpo4j.models.training.TokenLogProbs;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,44 +42,177 @@ import java.util.Set;
 
 /**
  * Throughput of one model on this machine, measured the way {@code shared/bench/pytorch_peer.py} measures its
- * PyTorch twin (same fields, best of R repeats), so the two JSON lines compare directly.
+ * PyTorch twin (same fields, best of R repeats, decode time = generate time − prefill time), so the two JSON lines
+ * compare directly; optionally runs the peer in the same run and reports ours ÷ peer.
+ *
+ * <p>Decode runs the chosen decoder ({@code graph}: a SameDiff session per step; {@code fast}: {@link FastDecoder})
+ * in the chosen input mode. In {@code tarpo} mode every step samples a route per row from the router (initialised at
+ * P(soft) = 0.5 so both kinds of step occur) and feeds the soft input (the top-10 of the step's distribution at
+ * temperature 1) on soft steps; {@code hrpo} feeds the gated mixture on every step. Tokens are the greedy argmax in
+ * every mode, as the peer's.
+ *
+ * <p>Model FLOPs ({@code "mfu"}): 2 per weight of the q/k/v/o, MLP and head projections per token, plus the
+ * attention's 4·layers·heads·head_dim per attended position; a training step counts 3× its forward. Utilisation is
+ * that rate over the GEMM rate measured in the same run ({@code gemm_gflop_s}, a 2048² fp32 GEMM).
  */
 public final class Benchmark {
-    public record Settings(int batch, int promptLength, int newTokens, int trainLength, int repeats) {}
+    /**
+     * @param mode    input mode of the decode measurement
+     * @param decoder {@code graph} or {@code fast}
+     */
+    public record Settings(int batch, int promptLength, int newTokens, int trainLength, int repeats, LatentMode mode,
+                           String decoder) {
+        public Settings {
+            if (!decoder.equals("graph") && !decoder.equals("fast")) {
+                throw new IllegalArgumentException("decoder must be graph or fast, got '" + decoder + "'");
+            }
+        }
+
+        public Settings(int batch, int promptLength, int newTokens, int trainLength, int repeats) {
+            this(batch, promptLength, newTokens, trainLength, repeats, LatentMode.GRPO, "fast");
+        }
+    }
+
+    /** How to run the PyTorch peer on the same model. */
+    public record Peer(String python, Path script, List<String> modelArgs) {}
+
+    static final SoftInputConfig SOFT = SoftInputConfig.defaults();
 
     private Benchmark() {}
 
     public static Map<String, Object> run(CausalLm lm, Settings s) {
-        int vocab = lm.config().vocabSize();
+        long backboneParams = lm.parameters().count();
+        ModelConfig c = lm.config();
+        int vocab = c.vocabSize();
         Rng rng = new Rng(0);
         int[][] prompt = randomIds(rng, s.batch(), s.promptLength(), vocab);
-        StepInput prefillInput = inputs(prompt, 0);
+        StepInput prefillInput = withSoftInputs(inputs(prompt, 0), s.mode(), s.batch(), s.promptLength());
+        DecoderGraph graph = decodeGraph(lm, s);
+        List<String> extras = s.mode().hasRouter() ? List.of(ActionHeadRouter.LOGITS) : List.of();
+        int maxLength = s.promptLength() + s.newTokens();
+        java.util.function.Supplier<IncrementalDecoder> decoders = () -> s.decoder().equals("fast")
+                ? new FastDecoder(graph, s.batch(), maxLength, extras) : new GraphDecoder(graph, s.batch(), extras);
 
-        double prefill = best(s.repeats(), () -> lm.decoder(s.batch()).forward(prefillInput));
+        double prefill = best(s.repeats(), () -> decoders.get().forward(prefillInput));
+        long[] softSteps = new long[2];
         double decodeTotal = best(s.repeats(), () -> {
-            IncrementalDecoder d = lm.decoder(s.batch());
-            INDArray logits = lastPositions(d.forward(prefillInput).logits(), s.batch(), s.promptLength());
-            for (int i = 0; i < s.newTokens(); i++) {
-                int[] next = logits.argMax(1).toIntVector();
-                int[][] ids = new int[s.batch()][1];
-                for (int r = 0; r < s.batch(); r++) ids[r][0] = next[r];
-                logits = d.forward(inputs(ids, s.promptLength() + i)).logits();
-            }
+            softSteps[0] = softSteps[1] = 0;
+            decode(decoders.get(), prefillInput, s, vocab, new Rng(1), softSteps);
         });
         double train = trainStep(lm, s, rng);
         double gemm = gemmGflops(2048, s.repeats());
 
+        double prefillTokS = s.batch() * s.promptLength() / prefill;
+        double decodeTokS = s.batch() * s.newTokens() / (decodeTotal - prefill);
+        double trainTokS = s.batch() * s.trainLength() / train;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("engine", "tarpo4j-samediff-" + Nd4j.getBackend().getClass().getSimpleName());
         out.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         out.put("batch", s.batch());
-        out.put("params", lm.parameters().count());
-        out.put("prefill_tok_s", s.batch() * s.promptLength() / prefill);
-        out.put("decode_tok_s", s.batch() * s.newTokens() / (decodeTotal - prefill));
-        out.put("train_tok_s", s.batch() * s.trainLength() / train);
+        out.put("params", backboneParams);
+        out.put("prefill_tok_s", prefillTokS);
+        out.put("decode_tok_s", decodeTokS);
+        out.put("train_tok_s", trainTokS);
         out.put("gemm_gflop_s", gemm);
         out.put("peak_rss_mb", peakRssMb());
+        out.put("mode", s.mode().id());
+        out.put("decoder", s.decoder());
+        if (s.mode().hasRouter()) out.put("soft_step_fraction", softSteps[1] == 0 ? 0.0 : (double) softSteps[0] / softSteps[1]);
+        Map<String, Object> mfu = new LinkedHashMap<>();
+        mfu.put("decode", decodeTokS * decodeFlopsPerToken(c, s) / 1e9 / gemm);
+        mfu.put("prefill", prefillTokS * prefillFlopsPerToken(c, s.promptLength()) / 1e9 / gemm);
+        mfu.put("train", trainTokS * 3 * prefillFlopsPerToken(c, s.trainLength()) / 1e9 / gemm);
+        out.put("mfu", mfu);
+        out.put("model_gflop_per_token", Map.of("decode", decodeFlopsPerToken(c, s) / 1e9,
+                "prefill", prefillFlopsPerToken(c, s.promptLength()) / 1e9,
+                "train", 3 * prefillFlopsPerToken(c, s.trainLength()) / 1e9));
         return out;
+    }
+
+    /** Runs the peer with the same shape and settings (its BLAS pinned to our thread count) and adds its line and the ratios. */
+    public static Map<String, Object> withPeer(Map<String, Object> ours, Settings s, Peer peer) throws IOException, InterruptedException {
+        String threads = String.valueOf(ours.get("threads")).equals("default") ? "1" : String.valueOf(ours.get("threads"));
+        List<String> cmd = new ArrayList<>(List.of(peer.python(), peer.script().toString()));
+        cmd.addAll(peer.modelArgs());
+        cmd.addAll(List.of("--batch", String.valueOf(s.batch()), "--prompt-len", String.valueOf(s.promptLength()),
+                "--new-tokens", String.valueOf(s.newTokens()), "--train-len", String.valueOf(s.trainLength()),
+                "--threads", threads, "--repeats", String.valueOf(s.repeats())));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // torch.set_num_threads does not reach OpenBLAS's own pool: without these the peer's GEMMs use every core
+        // while it reports "threads": 1 (measured: 2048² GEMM 205 GFLOP/s on 2 cores vs 103 with 1 thread)
+        for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) pb.environment().put(v, threads);
+        Process p = pb.start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        String line = null;
+        for (String l : stdout.split("\n")) if (l.trim().startsWith("{")) line = l.trim();
+        if (rc != 0 || line == null) throw new IOException("peer failed (exit " + rc + "): " + String.join(" ", cmd) + "\n" + stdout);
+        JsonNode json = new ObjectMapper().readTree(line);
+        Map<String, Object> peerFields = new LinkedHashMap<>();
+        json.fields().forEachRemaining(e -> peerFields.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().asText()));
+        peerFields.put("blas_threads", threads);
+        Map<String, Object> out = new LinkedHashMap<>(ours);
+        out.put("peer", peerFields);
+        Map<String, Object> ratio = new LinkedHashMap<>();
+        for (String k : List.of("decode", "train", "prefill")) {
+            double a = ((Number) ours.get(k + "_tok_s")).doubleValue(), b = json.get(k + "_tok_s").asDouble();
+            ratio.put(k, a / b);
+        }
+        out.put("ratio", ratio);
+        return out;
+    }
+
+    /** The graph the decode runs: the model's plain one, or one with the mode's input layer and router. */
+    private static DecoderGraph decodeGraph(CausalLm lm, Settings s) {
+        if (s.mode() == LatentMode.GRPO) return lm.graph();
+        int max = Math.max(s.promptLength() + s.newTokens(), 1);
+        return lm.buildGraph(LatentHeads.options(lm.config(), DecoderOptions.plain(max), s.mode(), SOFT,
+                RouterConfig.withInitialHardProbability(0.5)));
+    }
+
+    /** Prefill, then greedy tokens; in tarpo/hrpo mode the routed soft inputs of each step. */
+    private static void decode(IncrementalDecoder d, StepInput prefill, Settings s, int vocab, Rng rng, long[] softSteps) {
+        int b = s.batch();
+        StepOutput out = d.forward(prefill);
+        INDArray logits = lastPositions(out.logits(), b, s.promptLength());
+        INDArray routes = s.mode().hasRouter() ? lastPositions(out.extra().get(ActionHeadRouter.LOGITS), b, s.promptLength()) : null;
+        StepSampler soft = s.mode().hasSoftInputs() ? new StepSampler(SamplingConfig.sample(1.0, SOFT.topK(), 1.0), vocab, Set.of()) : null;
+        for (int i = 0; i < s.newTokens(); i++) {
+            int[] next = logits.argMax(1).toIntVector();
+            int[][] ids = new int[b][1];
+            for (int r = 0; r < b; r++) ids[r][0] = next[r];
+            StepInput in = inputs(ids, s.promptLength() + i);
+            if (soft != null) {
+                int k = SOFT.topK();
+                int[][][] sIds = new int[b][1][k];
+                float[][][] sW = new float[b][1][k];
+                float[][] route = new float[b][1];
+                float[][] routeLogits = routes == null ? null : routes.toFloatMatrix();
+                boolean any = false;
+                for (int r = 0; r < b; r++) {
+                    boolean isSoft = routeLogits == null
+                            || rng.nextDouble() < 1 / (1 + Math.exp(routeLogits[r][0] - routeLogits[r][1]));
+                    softSteps[1]++;
+                    if (!isSoft) continue;
+                    softSteps[0]++;
+                    if (!any) soft.load(logits);
+                    any = true;
+                    TokenDistribution top = soft.distribution(r).top(k, SOFT.renormalise());
+                    for (int j = 0; j < top.size(); j++) {
+                        sIds[r][0][j] = top.ids()[j];
+                        sW[r][0][j] = (float) top.probs()[j];
+                    }
+                    route[r][0] = 1;
+                }
+                in = new StepInput(in.inputIds(), in.positionIds(), in.validity(), Map.of(
+                        HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(sIds),
+                        HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(sW),
+                        HybridEmbeddingMixer.ROUTES, Nd4j.createFromArray(route)));
+            }
+            out = d.forward(in);
+            logits = out.logits();
+            routes = s.mode().hasRouter() ? out.extra().get(ActionHeadRouter.LOGITS) : null;
+        }
     }
 
     /** Forward + backward of the next-token loss and an AdamW update, all parameters trainable. */
@@ -87,11 +237,34 @@ public final class Benchmark {
         }
         ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
         ph.put(LanguageModelLoss.LOSS_MASK, Nd4j.ones(DataType.FLOAT, s.batch(), s.trainLength()));
-        List<String> params = List.copyOf(lm.parameters().asMap().keySet());
-        AdamW adam = new AdamW(List.of(new AdamW.Group("all", lm.parameters().asMap(), 1e-4, 0.0)), 0.9, 0.999, 1e-8);
+        // the backbone only, as the peer trains (the latent heads of a tarpo/hrpo decode graph are not in this graph)
+        Map<String, INDArray> trainable = new LinkedHashMap<>();
+        lm.parameters().asMap().forEach((k, v) -> { if (!LatentHeads.isHeadParameter(k)) trainable.put(k, v); });
+        List<String> params = List.copyOf(trainable.keySet());
+        AdamW adam = new AdamW(List.of(new AdamW.Group("all", trainable, 1e-4, 0.0)), 0.9, 0.999, 1e-8);
         Runnable step = () -> adam.step(Gradients.compute(g.graph(), LanguageModelLoss.LOSS, ph, List.of(), params).gradients(), 1.0);
         step.run(); // builds the backward graph
         return best(s.repeats(), step);
+    }
+
+    /** Weights a token passes through (q/k/v/o, MLP, head), each worth 2 FLOPs. */
+    static double projectionFlops(ModelConfig c) {
+        long d = c.hiddenSize(), q = (long) c.numAttentionHeads() * c.headDim(), kv = (long) c.numKeyValueHeads() * c.headDim();
+        long perLayer = d * q + 2 * d * kv + q * d + 3 * d * c.intermediateSize();
+        return 2.0 * (perLayer * c.numHiddenLayers() + (long) c.vocabSize() * d);
+    }
+
+    /** Scores and weighted values: 4 FLOPs per layer, head, head dimension and attended position. */
+    static double attentionFlops(ModelConfig c, double attended) {
+        return 4.0 * c.numHiddenLayers() * c.numAttentionHeads() * c.headDim() * attended;
+    }
+
+    static double decodeFlopsPerToken(ModelConfig c, Settings s) {
+        return projectionFlops(c) + attentionFlops(c, s.promptLength() + (s.newTokens() + 1) / 2.0);
+    }
+
+    static double prefillFlopsPerToken(ModelConfig c, int length) {
+        return projectionFlops(c) + attentionFlops(c, (length + 1) / 2.0);
     }
 
     static double gemmGflops(int n, int repeats) {
@@ -135,6 +308,15 @@ public final class Benchmark {
                 valid[r][c] = 1;
             }
         return new StepInput(Nd4j.createFromArray(ids), Nd4j.createFromArray(pos), Nd4j.createFromArray(valid));
+    }
+
+    /** Prompt positions take hard inputs (routes 0), as in the rollout. */
+    private static StepInput withSoftInputs(StepInput in, LatentMode mode, int rows, int width) {
+        if (!mode.hasSoftInputs()) return in;
+        return new StepInput(in.inputIds(), in.positionIds(), in.validity(), Map.of(
+                HybridEmbeddingMixer.SOFT_IDS, Nd4j.zeros(DataType.INT32, rows, width, SOFT.topK()),
+                HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.zeros(DataType.FLOAT, rows, width, SOFT.topK()),
+                HybridEmbeddingMixer.ROUTES, Nd4j.zeros(DataType.FLOAT, rows, width)));
     }
 
     private static INDArray lastPositions(INDArray logits, int rows, int width) {

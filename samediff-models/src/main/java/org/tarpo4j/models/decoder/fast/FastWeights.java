@@ -20,7 +20,9 @@ import java.util.List;
  *
  * <p>Per layer: the q/k/v projections as one {@code [(H + 2·Hkv)·D, d]} matrix, gate and up as one {@code [2F, d]}
  * matrix (one GEMM each instead of three and two), LoRA adapters merged ({@code W + s·B·A}), and the RMSNorm weight that
- * precedes each of them folded into its columns ({@code (x̂ ⊙ w) Wᵀ = x̂ (W diag w)ᵀ}), which saves an op per norm.
+ * precedes each of them folded into its columns ({@code (x̂ ⊙ w) Wᵀ = x̂ (W diag w)ᵀ}), times {@code sqrt(d)}: the
+ * decoder scales rows by {@code rsqrt(Σx² + d·eps) = rsqrt(mean(x²) + eps) / sqrt(d)}, which saves two ops per norm.
+ * The final norm's weight is likewise a copy times {@code sqrt(d)}.
  * Output projections, the embedding and the head are the model's own arrays unless an adapter had to be merged.
  * Building costs one copy of the q/k/v and gate/up weights (measured ~1–3 ms for the d=256 bench model).
  */
@@ -70,18 +72,19 @@ public final class FastWeights {
         Parameters p = model.parameters();
         LoraConfig lora = model.options().lora();
         List<Layer> layers = new ArrayList<>();
+        double rootD = Math.sqrt(c.hiddenSize());
         for (int l = 0; l < c.numHiddenLayers(); l++) {
             String a = "model.layers." + l + ".self_attn.", m = "model.layers." + l + ".mlp.";
             INDArray inNorm = p.get("model.layers." + l + ".input_layernorm.weight");
             INDArray postNorm = p.get("model.layers." + l + ".post_attention_layernorm.weight");
             INDArray qkv = Nd4j.concat(0, merged(p, a + "q_proj", lora), merged(p, a + "k_proj", lora),
                     merged(p, a + "v_proj", lora));
-            qkv.muliRowVector(inNorm);
+            qkv.muliRowVector(inNorm).muli(rootD);
             INDArray qkvBias = c.qkvBias()
                     ? Nd4j.concat(0, p.get(a + "q_proj.bias"), p.get(a + "k_proj.bias"), p.get(a + "v_proj.bias")).reshape(1, -1)
                     : null;
             INDArray gateUp = Nd4j.concat(0, merged(p, m + "gate_proj", lora), merged(p, m + "up_proj", lora));
-            gateUp.muliRowVector(postNorm);
+            gateUp.muliRowVector(postNorm).muli(rootD);
             INDArray gateUpBias = c.mlpBias() ? Nd4j.concat(0, p.get(m + "gate_proj.bias"), p.get(m + "up_proj.bias")).reshape(1, -1) : null;
             layers.add(new Layer(qkv, qkvBias, merged(p, a + "o_proj", lora), c.outputBias() ? row(p.get(a + "o_proj.bias")) : null,
                     postNorm, gateUp, gateUpBias, merged(p, m + "down_proj", lora),
@@ -95,7 +98,7 @@ public final class FastWeights {
         boolean hrpo = soft && model.sd().hasVariable(gate + ".lambda");
         HrpoGate g = hrpo ? new HrpoGate(p.get(gate + ".gate_r.weight"), row(p.get(gate + ".gate_r.bias")),
                 p.get(gate + ".gate_i.weight"), row(p.get(gate + ".gate_i.bias")), row(p.get(gate + ".lambda"))) : null;
-        return new FastWeights(c, p.dtype(), layers, embedding, p.get("model.norm.weight"), head,
+        return new FastWeights(c, p.dtype(), layers, embedding, p.get("model.norm.weight").mul(rootD), head,
                 hasRouter ? p.get(router + ".weight") : null, hasRouter ? row(p.get(router + ".bias")) : null, g,
                 hrpo ? Inputs.HRPO : soft ? Inputs.HYBRID : Inputs.TOKENS, model.options().maxPositions());
     }
@@ -122,7 +125,7 @@ public final class FastWeights {
     /** {@code [V, d]}, the model's own array. */
     public INDArray embedding() { return embedding; }
 
-    /** {@code [d]}. */
+    /** {@code [d]}, the final norm's weight times {@code sqrt(d)}. */
     public INDArray finalNorm() { return finalNorm; }
 
     /** {@code [V, d]}, the model's own array (the embedding when tied). */
