@@ -44,10 +44,11 @@ public final class HybridEmbeddingMixer {
      */
     public SDVariable mix(SDVariable tokenIds, SDVariable softIds, SDVariable softWeights, SDVariable routes) {
         SameDiff sd = graph.sd();
-        SDVariable r = sd.expandDims(graph.stopGradient(routes), 2);                               // [B, T, 1]
-        SDVariable ids = sd.concat(2, sd.expandDims(tokenIds, 2), softIds);                       // [B, T, k+1]
-        SDVariable weights = sd.concat(2, r.rsub(1.0), r.mul(softWeights));                      // [B, T, k+1]
-        return embedding.weightedSum(ids.reshape(-1, topK + 1), weights.reshape(-1, topK + 1));   // [B·T, d]
+        // flattened to [N, ·] rows: expand_dims of a [1, 1] input returns [1, 1] in M2.1, so no expandDims here
+        SDVariable r = graph.stopGradient(routes).reshape(-1, 1);                                  // [N, 1]
+        SDVariable ids = sd.concat(1, tokenIds.reshape(-1, 1), softIds.reshape(-1, topK));         // [N, k+1]
+        SDVariable weights = sd.concat(1, r.rsub(1.0), r.mul(softWeights.reshape(-1, topK)));     // [N, k+1]
+        return embedding.weightedSum(ids, weights);                                                // [N, d]
     }
 
     /** Declares the three placeholders in {@code dtype} and mixes. */

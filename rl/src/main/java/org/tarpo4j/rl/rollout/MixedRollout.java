@@ -9,13 +9,11 @@ import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.StepOutput;
 import org.tarpo4j.models.generation.ContextWindow;
-import org.tarpo4j.models.generation.LogitsProcessor;
 import org.tarpo4j.models.generation.PromptBatch;
 import org.tarpo4j.models.generation.Rng;
-import org.tarpo4j.models.generation.TokenDistribution;
+import org.tarpo4j.models.generation.StepSampler;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.memory.MemoryEstimate;
-import org.tarpo4j.models.training.TokenLogProbs;
 import org.tarpo4j.rl.policy.Policy;
 
 import java.util.ArrayList;
@@ -114,10 +112,8 @@ public final class MixedRollout {
         for (int r = 0; r < n; r++) rows.add(new Row(r / g, batch.length(r)));
 
         LatentMode mode = policy.mode();
-        LogitsProcessor processor = new LogitsProcessor(config.sampling(), vocab, config.bannedTokenIds());
-        boolean[] banned = new boolean[vocab];
-        for (int id : config.bannedTokenIds()) if (id >= 0 && id < vocab) banned[id] = true;
-        double temperature = config.sampling().greedy() ? 1.0 : config.sampling().temperature();
+        // one bulk copy of the step's logits, then per row exactly LogitsProcessor + sample + TokenLogProbs.logProb
+        StepSampler sampler = new StepSampler(config.sampling(), vocab, config.bannedTokenIds());
 
         int thoughtSteps = thoughts == null ? 0 : thoughts.count() + 1;
         IncrementalDecoder decoder = policy.decoder(n, batch.width() + thoughtSteps + config.maxCompletionLength());
@@ -137,7 +133,7 @@ public final class MixedRollout {
             float[][][] sW = new float[n][1][topK];
             float[][] routes = new float[n][1];
             float[][][] latent = new float[n][1][latentPlaceholders ? hidden : 0];
-            float[][] logitRows = logits.toFloatMatrix();
+            sampler.load(logits);
             float[][] hiddenRows = hiddenStates == null ? null : hiddenStates.toFloatMatrix();
             float[][] routeRows = routeLogits == null ? null : routeLogits.toFloatMatrix();
             for (int r = 0; r < n; r++) {
@@ -148,9 +144,9 @@ public final class MixedRollout {
                     nextIds[r][0] = config.padTokenId();
                     continue;
                 }
-                TokenDistribution p = processor.process(logitRows[r]);
-                int token = config.sampling().greedy() ? p.argmax() : p.sample(rng);
-                double tokenLp = TokenLogProbs.logProb(logitRows[r], token, temperature, banned);
+                StepSampler.Sample sample = sampler.sample(r, rng, topK, policy.softInput().renormalise());
+                int token = sample.token();
+                double tokenLp = sample.logProb();
                 boolean forcedHard = row.marker.seen();
                 int route;
                 double routeLp = 0;
@@ -169,10 +165,9 @@ public final class MixedRollout {
                     latent[r][0] = hiddenRows[r]; // the state that produced this step is the next input
                     row.latentInputs.add(hiddenRows[r]);
                 } else if (route == 1) {
-                    TokenDistribution top = p.top(topK, policy.softInput().renormalise());
-                    for (int k = 0; k < top.size(); k++) {
-                        ids[k] = top.ids()[k];
-                        weights[k] = (float) top.probs()[k];
+                    for (int k = 0; k < sample.topIds().length; k++) {
+                        ids[k] = sample.topIds()[k];
+                        weights[k] = (float) sample.topProbs()[k];
                     }
                 }
                 row.tokens.add(token);

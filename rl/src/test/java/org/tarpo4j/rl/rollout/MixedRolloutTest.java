@@ -78,6 +78,17 @@ class MixedRolloutTest {
     }
 
     @Test
+    void aSingleRowDecodesThroughTheGraphToo() {
+        // the graph path with one row and one position: [1, 1] inputs used to break the mixer (expand_dims in M2.1)
+        Policy policy = RlTestModels.policy(RlTestModels.model(9), LatentMode.TARPO, 0.0);
+        policy.setDecoderFactory(Policy::graphDecoder);
+        List<int[]> one = List.of(new int[]{1, 5, 9});
+        List<Completion> cs = new MixedRollout(policy, RlTestModels.rollout(1, 6, "@@"), RlTestModels.text()).generate(one, new Rng(2));
+        assertEquals(1, cs.size());
+        assertTrue(recomputeGap(policy, one, cs, true) <= 1e-4);
+    }
+
+    @Test
     void hrpoRolloutAgreesWithItsRecomputeToo() {
         Policy policy = RlTestModels.policy(RlTestModels.model(2), LatentMode.HRPO, 0.0);
         List<Completion> cs = new MixedRollout(policy, RlTestModels.rollout(3, 10, "@@"), RlTestModels.text())

@@ -73,10 +73,11 @@ class FastDecoderTest {
 
     @Test
     void equalsTheGraphDecoderForOneRow() {
-        // one row takes the matrix-vector path of every projection; the reference decodes the row twice (M2.1's
-        // expand_dims turns a [1, 1] into [1, 1], so the graph's hybrid mixer cannot take one row at one position)
+        // one row takes the matrix-vector path of every projection
         for (ModelConfig c : List.of(TinyModels.qwen2Config(), TinyModels.llamaConfig())) {
-            for (LatentMode mode : LatentMode.values()) compare(c, mode, true, 64, List.of(PROMPTS.get(2)));
+            for (LatentMode mode : List.of(LatentMode.GRPO, LatentMode.TARPO, LatentMode.HRPO)) {
+                compare(c, mode, true, 64, List.of(PROMPTS.get(2)));
+            }
         }
     }
 
