@@ -18,6 +18,7 @@ import org.tarpo4j.rl.data.PromptBuilder;
 import org.tarpo4j.rl.sft.SftConfig;
 import org.tarpo4j.rl.train.ProgressReporter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -38,14 +39,13 @@ import java.util.concurrent.Callable;
                         + "embedded task from its warm start, or with --model and --data on a Hugging Face model and "
                         + "GSM8K-format data (--bot-token/--eot-token name two tokens of its vocabulary as the markers)."})
 final class SftCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "default", description = "default or tiny (default: ${DEFAULT-VALUE})")
-    String preset;
+    @Mixin
+    EmbeddedOptions embedded;
+
 
     @Option(names = "--seed", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--runs", defaultValue = "runs", description = "runs directory (default: ${DEFAULT-VALUE})")
-    Path runs;
 
     @Option(names = "--out", description = "output model directory")
     Path out;
@@ -77,12 +77,12 @@ final class SftCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (model != null) return coconutOnHuggingFace();
-        EmbeddedPreset p = Presets.byName(preset);
-        try (EmbeddedTask task = new EmbeddedTask(p, EmbeddedLayout.tokenizer(runs))) {
-            Path warm = EmbeddedLayout.warmStart(runs, p, seed);
+        EmbeddedPreset p = embedded.preset();
+        try (EmbeddedTask task = embedded.task()) {
+            Path warm = EmbeddedLayout.warmStart(embedded.runs, p, seed);
             if (coconut) {
                 WarmStart.ensure(task, warm, seed);
-                Path dir = out != null ? out : EmbeddedLayout.newRun(runs, "coconut");
+                Path dir = out != null ? out : EmbeddedLayout.newRun(embedded.runs, "coconut");
                 Map<String, Object> s = CoconutRun.run(task, warm, dir, seed);
                 System.out.println(Summaries.beforeAfter("coconut", s));
                 System.out.println("run: " + dir);

@@ -9,6 +9,7 @@ import org.tarpo4j.hpo.Sweep;
 import org.tarpo4j.hpo.SweepDefinition;
 import org.tarpo4j.hpo.SweepResults;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -27,6 +28,9 @@ import java.util.concurrent.Callable;
                         + "e.g. maxSteps), parameters: {name: {values: [...]} or {min, max, scale: linear|log}, enabled}. "
                         + "Example: examples/configs/sweep-bias-beta.yaml."})
 final class SweepCommand implements Callable<Integer> {
+    @Mixin
+    EmbeddedOptions embedded;
+
     @Option(names = "--config", required = true, description = "sweep file (JSON or YAML)")
     Path config;
 
@@ -37,21 +41,17 @@ final class SweepCommand implements Callable<Integer> {
             + "the whole grid or " + SweepDefinition.DEFAULT_RANDOM_CANDIDATES + " random)")
     Integer candidates;
 
-    @Option(names = "--preset", defaultValue = "default", description = "default or tiny (default: ${DEFAULT-VALUE})")
-    String preset;
 
-    @Option(names = "--runs", defaultValue = "runs", description = "runs directory (default: ${DEFAULT-VALUE})")
-    Path runs;
 
     @Override
     public Integer call() throws Exception {
         SweepDefinition d = SweepDefinition.read(config);
         if (search != null) d = d.withSearch(SweepDefinition.Search.parse(search));
         if (candidates != null) d = d.withCandidates(candidates);
-        EmbeddedPreset p = Presets.byName(preset);
-        try (EmbeddedTask task = new EmbeddedTask(p, EmbeddedLayout.tokenizer(runs))) {
-            Path warm = EmbeddedLayout.warmStart(runs, p, 0);
-            Path dir = EmbeddedLayout.newRun(runs, "sweep");
+        EmbeddedPreset p = embedded.preset();
+        try (EmbeddedTask task = embedded.task()) {
+            Path warm = EmbeddedLayout.warmStart(embedded.runs, p, 0);
+            Path dir = EmbeddedLayout.newRun(embedded.runs, "sweep");
             // built before the warm start so that a bad metric or override fails at once
             Sweep sweep = new Sweep(d, EmbeddedScorer.base(p, warm, 0), new EmbeddedScorer(task, d.metric()), dir, System.out);
             WarmStart.Result w = WarmStart.ensure(task, warm, 0);

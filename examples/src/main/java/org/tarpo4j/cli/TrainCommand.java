@@ -7,6 +7,7 @@ import org.tarpo4j.examples.embedded.EmbeddedTask;
 import org.tarpo4j.examples.embedded.WarmStart;
 import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -23,6 +24,9 @@ import java.util.concurrent.Callable;
                 "With --config FILE (JSON or YAML, TRL GRPOConfig names): RL on a Hugging Face model and a JSONL dataset; "
                         + "any config key can be overridden as --key value (e.g. --beta 0.01 --max-steps 50)."})
 final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    EmbeddedOptions embedded;
+
     @Option(names = "--config", description = "trainer config file (JSON or YAML)")
     Path config;
 
@@ -35,11 +39,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "embedded default: seed of SFT and RL (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--preset", defaultValue = "default", description = "embedded default: default or tiny (default: ${DEFAULT-VALUE})")
-    String preset;
 
-    @Option(names = "--runs", defaultValue = "runs", description = "runs directory (default: ${DEFAULT-VALUE})")
-    Path runs;
 
     @Unmatched
     List<String> overrides;
@@ -50,22 +50,22 @@ final class TrainCommand implements Callable<Integer> {
             TarpoConfig c = TarpoConfig.read(config, Overrides.parse(overrides));
             if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume);
             // the embedded task with a given trainer config (e.g. a sweep's best_config.json)
-            try (EmbeddedTask task = new EmbeddedTask(Presets.byName(preset), EmbeddedLayout.tokenizer(runs))) {
-                Path run = EmbeddedLayout.newRun(runs, c.mode);
+            try (EmbeddedTask task = embedded.task()) {
+                Path run = EmbeddedLayout.newRun(embedded.runs, c.mode);
                 System.out.println(Summaries.beforeAfter(c.mode, EmbeddedRun.run(task, c, run, true)));
                 System.out.println("run: " + run);
             }
             return 0;
         }
         if (overrides != null && !overrides.isEmpty()) throw new IllegalArgumentException("unknown options " + overrides + " (config overrides need --config)");
-        EmbeddedPreset p = Presets.byName(preset);
-        try (EmbeddedTask task = new EmbeddedTask(p, EmbeddedLayout.tokenizer(runs))) {
+        EmbeddedPreset p = embedded.preset();
+        try (EmbeddedTask task = embedded.task()) {
             long t0 = System.nanoTime();
-            Path warmDir = EmbeddedLayout.warmStart(runs, p, seed);
+            Path warmDir = EmbeddedLayout.warmStart(embedded.runs, p, seed);
             WarmStart.Result warm = WarmStart.ensure(task, warmDir, seed);
             System.out.println(warm.reused() ? "warm start: reusing " + warmDir
                     : String.format(Locale.ROOT, "warm start: %d SFT steps, sampled accuracy %.3f -> %s", warm.steps(), warm.sampledAccuracy(), warmDir));
-            Path run = EmbeddedLayout.newRun(runs, mode);
+            Path run = EmbeddedLayout.newRun(embedded.runs, mode);
             // coconut is a supervised curriculum, not RL; the same command runs it for a side-by-side look
             Map<String, Object> s = mode.equals("coconut") ? org.tarpo4j.examples.embedded.CoconutRun.run(task, warmDir, run, seed)
                     : EmbeddedRun.run(task, warmDir, run, mode, seed);
