@@ -67,8 +67,10 @@ public final class Comparison {
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("sampled_avg_at_k", mean(sampled));
-            // over seeds when there are several; one seed has only the evaluation's interval over problems
-            m.put("sampled_ci95", runs.size() > 1 ? PassAtK.halfWidth95(sampled) : singleCi);
+            // over seeds when they differ; identical values (one seed, or the shared warm start before RL) have only
+            // the evaluation's own interval over problems
+            boolean varies = java.util.Arrays.stream(sampled).distinct().count() > 1;
+            m.put("sampled_ci95", varies ? PassAtK.halfWidth95(sampled) : singleCi);
             m.put("greedy", mean(greedy));
             m.put("pass_at_k", mean(pass));
             m.put("soft_ratio", mean(soft));
