@@ -103,13 +103,12 @@ final class EvalCommand implements Callable<Integer> {
         } else {
             throw new IllegalArgumentException("--prompt-format must be chat or raw");
         }
-        Set<Integer> stop = new HashSet<>(lm.config().eosTokenIds());
-        tok.eosTokenId().ifPresent(stop::add);
+        Set<Integer> stop = lm.stopTokenIds();
         Set<Integer> banned = new HashSet<>();
         tok.padTokenId().ifPresent(banned::add);
         tok.bosTokenId().ifPresent(banned::add);
         banned.removeAll(stop);
-        int pad = lm.config().padTokenId() != null ? lm.config().padTokenId() : lm.config().primaryEosTokenId();
+        int pad = lm.config().fillTokenId();
         RolloutConfig rc = new RolloutConfig(k, SamplingConfig.sample(temperature, topK, 1.0), maxNewTokens, false, marker, stop, banned, pad);
         String rewardName = reward != null ? reward : format.equals("math") ? "math" : "gsm8k";
         EvalResult r = new Evaluator(policy, rc, TextDecoder.of(tok, lm.config().vocabSize()), batchPrompts)

@@ -60,10 +60,9 @@ final class GenerateCommand implements Callable<Integer> {
         try (CausalLm lm = CausalLm.fromPretrained(model)) {
             HfTokenizer tok = lm.tokenizer().orElse(null);
             int[] prompt = input.ids != null ? input.ids : lm.requireTokenizer().encode(input.prompt, true);
-            Set<Integer> stop = new HashSet<>(lm.config().eosTokenIds());
-            if (tok != null) tok.eosTokenId().ifPresent(stop::add);
+            Set<Integer> stop = lm.stopTokenIds();
             SamplingConfig sampling = greedy ? SamplingConfig.greedyDecoding() : SamplingConfig.sample(temperature, topK, topP);
-            int pad = lm.config().padTokenId() != null ? lm.config().padTokenId() : lm.config().primaryEosTokenId();
+            int pad = lm.config().fillTokenId();
             GenerationResult.Sequence out = lm.generator()
                     .generate(List.of(prompt), new GenerationConfig(maxNewTokens, sampling, seed, stop, Set.of(), pad))
                     .sequences().get(0);

@@ -135,6 +135,13 @@ public final class CausalLm implements AutoCloseable {
         return tokenizer;
     }
 
+    /** Ids that end a generation: the config's end-of-sequence ids and the tokenizer's (e.g. an end-of-turn token). */
+    public java.util.Set<Integer> stopTokenIds() {
+        java.util.Set<Integer> stop = new java.util.HashSet<>(config.eosTokenIds());
+        if (tokenizer != null) tokenizer.eosTokenId().ifPresent(stop::add);
+        return stop;
+    }
+
     /** The longest sequence the default graphs accept. */
     public int maxContext() { return Math.min(config.maxPositionEmbeddings(), DEFAULT_MAX_CONTEXT); }
 

@@ -48,7 +48,7 @@ public final class CoconutTrainer {
         for (var g : groups.values()) total += lossTokens(g);
         Map<String, INDArray> sum = new HashMap<>();
         double loss = 0;
-        int pad = model.config().padTokenId() != null ? model.config().padTokenId() : model.config().primaryEosTokenId();
+        int pad = model.config().fillTokenId();
         for (var e : groups.entrySet()) {
             ContinuousThoughtGraph graph = graphs.computeIfAbsent(e.getKey(), n ->
                     ContinuousThoughtGraph.build(model.config(), model.parameters(), DecoderOptions.plain(model.maxContext()), n,

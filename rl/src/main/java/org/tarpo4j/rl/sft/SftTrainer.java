@@ -70,7 +70,7 @@ public final class SftTrainer {
             width = Math.max(width, e.prompt().length + e.completion().length);
         }
         int b = batch.size();
-        int pad = model.config().padTokenId() != null ? model.config().padTokenId() : model.config().primaryEosTokenId();
+        int pad = model.config().fillTokenId();
         int[][] ids = new int[b][width], pos = new int[b][width], mask = new int[b][width], labels = new int[b][width];
         float[][] lossMask = new float[b][width];
         for (int r = 0; r < b; r++) {

@@ -82,7 +82,7 @@ public final class TarpoTrainer {
         PolicyLoss.attachLoss(policy, config.loss());
         this.reference = config.beta > 0
                 ? new ReferencePolicy(policy, config.referenceContext.equals("mixed"), config.temperature, banned) : null;
-        int pad = model.config().padTokenId() != null ? model.config().padTokenId() : model.config().primaryEosTokenId();
+        int pad = model.config().fillTokenId();
         this.rollout = new MixedRollout(policy, new RolloutConfig(config.numGenerations, config.sampling(),
                 config.maxCompletionLength, config.greedyRouting, config.answerMarker,
                 new HashSet<>(model.config().eosTokenIds()), banned, pad), text);

@@ -74,6 +74,11 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
 
     public boolean isQwen2() { return modelType.equals("qwen2"); }
 
+    /** The id that fills padding: {@code pad_token_id}, or the first end-of-sequence id when the model has none. */
+    public int fillTokenId() {
+        return padTokenId != null ? padTokenId : primaryEosTokenId();
+    }
+
     public int primaryEosTokenId() {
         if (eosTokenIds.isEmpty()) throw new IllegalStateException("config has no eos_token_id");
         return eosTokenIds.get(0);
