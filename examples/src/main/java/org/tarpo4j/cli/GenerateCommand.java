@@ -2,7 +2,15 @@ package org.tarpo4j.cli;
 
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.generation.GenerationConfig;
-import org.tarpo4j.models.generation.GenerationResult;
+import org.tarpo4j.models.generation.Rng;
+import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.layers.tarpo.RouterConfig;
+import org.tarpo4j.layers.tarpo.SoftInputConfig;
+import org.tarpo4j.rl.policy.Policy;
+import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.rollout.MixedRollout;
+import org.tarpo4j.rl.rollout.RolloutConfig;
+import org.tarpo4j.rl.rollout.TextDecoder;
 import org.tarpo4j.models.generation.SamplingConfig;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import picocli.CommandLine.ArgGroup;
@@ -52,8 +60,20 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--json", description = "print {\"ids\":[...],\"text\":...} as the last line")
+    @Option(names = "--json", description = "print {\"ids\":[...],\"text\":...} (and \"routes\" with --mode) as the last line")
     boolean json;
+
+    @Option(names = "--mode", description = "tarpo, grpo or hrpo: generate with that policy's inputs (TARPO samples a route "
+            + "per token, soft inputs on soft routes) and report each new token's route, 1 = soft")
+    String mode;
+
+    @Option(names = "--action-bias", defaultValue = "4.6", description = "with --mode tarpo: router b0 when the model has no "
+            + "router yet (default: ${DEFAULT-VALUE})")
+    double actionBias;
+
+    @Option(names = "--answer-marker", defaultValue = "####", description = "with --mode: routes are hard once the text "
+            + "contains it (default: ${DEFAULT-VALUE})")
+    String answerMarker;
 
     @Override
     public Integer call() throws Exception {
@@ -63,17 +83,30 @@ final class GenerateCommand implements Callable<Integer> {
             Set<Integer> stop = lm.stopTokenIds();
             SamplingConfig sampling = greedy ? SamplingConfig.greedyDecoding() : SamplingConfig.sample(temperature, topK, topP);
             int pad = lm.config().fillTokenId();
-            GenerationResult.Sequence out = lm.generator()
-                    .generate(List.of(prompt), new GenerationConfig(maxNewTokens, sampling, seed, stop, Set.of(), pad))
-                    .sequences().get(0);
-            String text = tok == null ? null : tok.decode(out.tokens(), true);
+            int[] tokens;
+            int[] routes = null;
+            if (mode == null) {
+                tokens = lm.generator().generate(List.of(prompt), new GenerationConfig(maxNewTokens, sampling, seed, stop, Set.of(), pad))
+                        .sequences().get(0).tokens();
+            } else {
+                LatentMode m = LatentMode.parse(mode);
+                if (m == LatentMode.COCONUT) throw new IllegalArgumentException("--mode coconut is not a generation mode (see sft --coconut)");
+                Policy policy = new Policy(lm, m, SoftInputConfig.defaults(), RouterConfig.withHardBias(actionBias), null);
+                RolloutConfig rc = new RolloutConfig(1, sampling, maxNewTokens, false, answerMarker, stop, Set.of(), pad);
+                Completion c = new MixedRollout(policy, rc, tok == null ? null : TextDecoder.of(tok, lm.config().vocabSize()))
+                        .generate(List.of(prompt), new Rng(seed)).get(0);
+                tokens = c.tokens();
+                routes = c.routes();
+            }
+            String text = tok == null ? null : tok.decode(tokens, true);
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
-                o.put("ids", out.tokens());
+                o.put("ids", tokens);
                 o.put("text", text);
+                if (routes != null) o.put("routes", routes);
                 System.out.println(CliSupport.json(o));
             } else {
-                System.out.println(text != null ? text : CliSupport.json(out.tokens()));
+                System.out.println(text != null ? text : CliSupport.json(tokens));
             }
         }
         return 0;

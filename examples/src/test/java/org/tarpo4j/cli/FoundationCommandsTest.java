@@ -70,6 +70,22 @@ class FoundationCommandsTest {
     }
 
     @Test
+    void generateWithAModeReportsEachTokensRoute() throws Exception {
+        for (String mode : List.of("tarpo", "grpo", "hrpo")) {
+            var r = CliRunner.run("generate", "--model", model.toString(), "--ids", PROMPT_IDS, "--max-new-tokens", "10",
+                    "--mode", mode, "--action-bias", "0", "--seed", "3", "--json");
+            assertEquals(0, r.exitCode(), mode + ": " + r.err());
+            JsonNode o = JSON.readTree(r.lastLine());
+            assertEquals(o.get("ids").size(), o.get("routes").size(), mode);
+            int soft = 0;
+            for (JsonNode x : o.get("routes")) soft += x.asInt();
+            if (mode.equals("grpo")) assertEquals(0, soft, "grpo never routes soft");
+            if (mode.equals("tarpo")) assertTrue(soft > 0 && soft < 10, "b0 = 0 routes about half soft: " + o.get("routes"));
+            if (mode.equals("hrpo")) assertEquals(o.get("routes").size(), soft, "hrpo mixes every step before the marker");
+        }
+    }
+
+    @Test
     void badInputGivesAOneLineErrorAndExitCodeOne(@TempDir Path tmp) {
         var r = CliRunner.run("generate", "--model", tmp.toString(), "--ids", "1,2", "--max-new-tokens", "2");
         assertEquals(1, r.exitCode());
