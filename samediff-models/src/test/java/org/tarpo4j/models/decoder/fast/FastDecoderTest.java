@@ -82,6 +82,20 @@ class FastDecoderTest {
     }
 
     @Test
+    void equalsTheGraphDecoderForMoreRowsThanTheMatrixVectorPathTakes() {
+        // more than MATVEC_ROWS rows: every single step's projections are GEMMs with column-major outputs
+        List<int[]> prompts = new java.util.ArrayList<>(PROMPTS);
+        prompts.add(new int[]{1, 21, 22, 23});
+        prompts.add(new int[]{1, 2, 3, 4, 5, 6, 7, 8});
+        assertTrue(prompts.size() > FastDecoder.MATVEC_ROWS);
+        for (ModelConfig c : List.of(TinyModels.qwen2Config(), TinyModels.llamaConfig())) {
+            for (LatentMode mode : List.of(LatentMode.GRPO, LatentMode.TARPO, LatentMode.HRPO)) {
+                compare(c, mode, false, 64, prompts);
+            }
+        }
+    }
+
+    @Test
     void rejectsOutputsItCannotProduceAndIdsOutsideTheVocabulary() {
         DecoderGraph plain = model(TinyModels.qwen2Config(), LatentMode.GRPO, false, 1);
         assertThrows(IllegalArgumentException.class, () -> new FastDecoder(plain, 1, 8, List.of(ActionHeadRouter.LOGITS)));
