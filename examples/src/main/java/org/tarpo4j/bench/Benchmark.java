@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.core.HostArrays;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
 import org.tarpo4j.layers.tarpo.RouterConfig;
@@ -171,39 +172,44 @@ public final class Benchmark {
     }
 
     /** Prefill, then greedy tokens; in tarpo/hrpo mode the routed soft inputs of each step. */
+    /**
+     * Greedy decoding as the peer's (argmax ids), with the rollout's token path: each step's logits copied to the Java
+     * side once ({@link StepSampler#load}) and every row's choice made there; in tarpo/hrpo mode the soft rows also take
+     * their top-k ids and weights from the same copy, and tarpo draws each row's route from the router.
+     */
     private static void decode(IncrementalDecoder d, StepInput prefill, Settings s, int vocab, Rng rng, long[] softSteps) {
-        int b = s.batch();
+        int b = s.batch(), k = SOFT.topK();
         StepOutput out = d.forward(prefill);
         INDArray logits = lastPositions(out.logits(), b, s.promptLength());
         INDArray routes = s.mode().hasRouter() ? lastPositions(out.extra().get(ActionHeadRouter.LOGITS), b, s.promptLength()) : null;
-        StepSampler soft = s.mode().hasSoftInputs() ? new StepSampler(SamplingConfig.sample(1.0, SOFT.topK(), 1.0), vocab, Set.of()) : null;
+        boolean softInputs = s.mode().hasSoftInputs();
+        // top-k at temperature 1 orders the same argmax first (ties by lowest id, as argMax), so one copy serves both
+        StepSampler sampler = new StepSampler(softInputs ? SamplingConfig.sample(1.0, k, 1.0) : SamplingConfig.greedyDecoding(), vocab, Set.of());
         for (int i = 0; i < s.newTokens(); i++) {
-            int[] next = logits.argMax(1).toIntVector();
+            sampler.load(logits);
+            float[][] routeLogits = routes == null ? null : HostArrays.floatMatrix(routes);
             int[][] ids = new int[b][1];
-            for (int r = 0; r < b; r++) ids[r][0] = next[r];
-            StepInput in = inputs(ids, s.promptLength() + i);
-            if (soft != null) {
-                int k = SOFT.topK();
-                int[][][] sIds = new int[b][1][k];
-                float[][][] sW = new float[b][1][k];
-                float[][] route = new float[b][1];
-                float[][] routeLogits = routes == null ? null : routes.toFloatMatrix();
-                boolean any = false;
-                for (int r = 0; r < b; r++) {
-                    boolean isSoft = routeLogits == null
-                            || rng.nextDouble() < 1 / (1 + Math.exp(routeLogits[r][0] - routeLogits[r][1]));
-                    softSteps[1]++;
-                    if (!isSoft) continue;
-                    softSteps[0]++;
-                    if (!any) soft.load(logits);
-                    any = true;
-                    TokenDistribution top = soft.distribution(r).top(k, SOFT.renormalise());
-                    for (int j = 0; j < top.size(); j++) {
-                        sIds[r][0][j] = top.ids()[j];
-                        sW[r][0][j] = (float) top.probs()[j];
-                    }
-                    route[r][0] = 1;
+            int[][][] sIds = new int[b][1][k];
+            float[][][] sW = new float[b][1][k];
+            float[][] route = new float[b][1];
+            for (int r = 0; r < b; r++) {
+                TokenDistribution p = sampler.distribution(r);
+                ids[r][0] = p.argmax();
+                if (!softInputs) continue;
+                boolean isSoft = routeLogits == null
+                        || rng.nextDouble() < 1 / (1 + Math.exp(routeLogits[r][0] - routeLogits[r][1]));
+                softSteps[1]++;
+                if (!isSoft) continue;
+                softSteps[0]++;
+                TokenDistribution top = p.top(k, SOFT.renormalise());
+                for (int j = 0; j < top.size(); j++) {
+                    sIds[r][0][j] = top.ids()[j];
+                    sW[r][0][j] = (float) top.probs()[j];
                 }
+                route[r][0] = 1;
+            }
+            StepInput in = inputs(ids, s.promptLength() + i);
+            if (softInputs) {
                 in = new StepInput(in.inputIds(), in.positionIds(), in.validity(), Map.of(
                         HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(sIds),
                         HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(sW),

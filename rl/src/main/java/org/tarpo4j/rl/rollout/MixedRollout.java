@@ -2,6 +2,7 @@ package org.tarpo4j.rl.rollout;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.HostArrays;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
 import org.tarpo4j.layers.tarpo.LatentInputMixer;
@@ -134,8 +135,8 @@ public final class MixedRollout {
             float[][] routes = new float[n][1];
             float[][][] latent = new float[n][1][latentPlaceholders ? hidden : 0];
             sampler.load(logits);
-            float[][] hiddenRows = hiddenStates == null ? null : hiddenStates.toFloatMatrix();
-            float[][] routeRows = routeLogits == null ? null : routeLogits.toFloatMatrix();
+            float[][] hiddenRows = hiddenStates == null ? null : HostArrays.floatMatrix(hiddenStates);
+            float[][] routeRows = routeLogits == null ? null : HostArrays.floatMatrix(routeLogits);
             for (int r = 0; r < n; r++) {
                 Row row = rows.get(r);
                 valid[r][0] = 1;
@@ -212,7 +213,7 @@ public final class MixedRollout {
             int[][] ids = new int[n][1], pos = new int[n][1], valid = new int[n][1];
             float[][] routes = new float[n][1];
             float[][][] latent = new float[n][1][];
-            float[][] states = marker ? null : state.toFloatMatrix();
+            float[][] states = marker ? null : HostArrays.floatMatrix(state);
             for (int r = 0; r < n; r++) {
                 ids[r][0] = marker ? t.endId() : config.padTokenId(); // a thought has no token: its input is the state
                 pos[r][0] = rows.get(r).nextPosition++;

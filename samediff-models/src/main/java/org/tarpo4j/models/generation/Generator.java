@@ -2,6 +2,7 @@ package org.tarpo4j.models.generation;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.HostArrays;
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
@@ -62,9 +63,10 @@ public final class Generator {
             INDArray logits = lastPositions(step.logits(), b, batch.width());
             for (int t = 0; t < newTokens; t++) {
                 int[] next = new int[b];
+                float[][] rows = HostArrays.floatMatrix(logits);
                 for (int r = 0; r < b; r++) {
                     if (done[r]) { next[r] = config.padTokenId(); continue; }
-                    TokenDistribution p = processor.process(logits.getRow(r).toFloatVector());
+                    TokenDistribution p = processor.process(rows[r]);
                     next[r] = config.sampling().greedy() ? p.argmax() : p.sample(rng);
                     out.get(r).add(next[r]);
                     if (config.stopTokenIds().contains(next[r])) done[r] = true;

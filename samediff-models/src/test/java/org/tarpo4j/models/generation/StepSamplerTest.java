@@ -3,6 +3,7 @@ package org.tarpo4j.models.generation;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tarpo4j.models.training.TokenLogProbs;
 
 import java.util.List;
@@ -13,7 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** StepSampler is bit-identical to LogitsProcessor + TokenDistribution.sample + top + TokenLogProbs.logProb. */
+/**
+ * StepSampler is bit-identical to LogitsProcessor + TokenDistribution.sample + top + TokenLogProbs.logProb, whatever the
+ * layout of the logits it loads.
+ */
 class StepSamplerTest {
     private static final Set<Integer> BANNED = Set.of(0, 1, 7);
 
@@ -41,7 +45,13 @@ class StepSamplerTest {
                     }
                     if (data.nextInt(4) == 0) row[data.nextInt(vocab)] = -0.0f;
                 }
-                INDArray step = Nd4j.createFromArray(logits);
+                // the same numbers row-major, column-major (FastDecoder's step logits) and as a view of a larger array
+                INDArray rowMajor = Nd4j.createFromArray(logits);
+                INDArray step = switch (round % 3) {
+                    case 0 -> rowMajor;
+                    case 1 -> rowMajor.dup('f');
+                    default -> Nd4j.vstack(rowMajor, rowMajor).get(NDArrayIndex.interval(rows, 2 * rows), NDArrayIndex.all());
+                };
                 sampler.load(step);
                 for (int r = 0; r < rows; r++) {
                     TokenDistribution p = processor.process(logits[r]);

@@ -12,6 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tarpo4j.layers.AttentionMask;
 import org.tarpo4j.layers.RopeScaling;
+import org.tarpo4j.layers.core.HostArrays;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.HrpoGateMixer;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
@@ -40,7 +41,9 @@ import java.util.Map;
  *
  * <p>Weights are a {@link FastWeights} snapshot: build a decoder after each optimizer step (as the rollout does, one
  * per rollout). The cache grows (by copying) if more than {@code maxLength} positions are fed; size it to avoid that.
- * Outputs are fresh arrays, not views of the decoder's buffers. Not thread-safe.
+ * A single step's logits are the decoder's own buffer, overwritten by the next step (allocating {@code [B, V]} floats a
+ * step cost more than the head's GEMM at B = 8, V = 8192: ~170 µs, mostly page faults); they may be column-major.
+ * Every other output is a fresh array. Not thread-safe.
  */
 public final class FastDecoder implements IncrementalDecoder {
     private final FastWeights w;
@@ -237,7 +240,7 @@ public final class FastDecoder implements IncrementalDecoder {
                 downProj[l] = new Projection(gatePart, layer.down(), x, true);
                 downBias[l] = layer.downBias() == null ? null : BoundOp.pairwise("add", x, layer.downBias(), x);
             }
-            // single steps reuse one head output; a prefill's logits are written straight into a fresh array
+            // single steps reuse one head output (see the class comment); a prefill's logits go into a fresh array
             logitsRaw = t == 1 ? Nd4j.create(dt, new long[]{n, c.vocabSize()}, order) : null;
             headProj = t == 1 ? new Projection(hidden, w.head(), logitsRaw, false) : null;
             routerOut = routeLogits ? Nd4j.create(dt, n, 2) : null;
@@ -329,7 +332,7 @@ public final class FastDecoder implements IncrementalDecoder {
         int t = (int) in.length();
         if (in.batch() != batch) throw new IllegalArgumentException("decoder has " + batch + " rows, input has " + in.batch());
         if (t <= 0) throw new IllegalArgumentException("no positions to feed");
-        int[][] pos = in.positionIds().toIntMatrix(), newValid = in.validity().toIntMatrix();
+        int[][] pos = HostArrays.intMatrix(in.positionIds()), newValid = HostArrays.intMatrix(in.validity());
         int[] flatPos = new int[batch * t];
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < t; j++) {
@@ -402,7 +405,7 @@ public final class FastDecoder implements IncrementalDecoder {
         INDArray logits;
         if (t == 1) {
             wk.headProj.run();
-            logits = wk.logitsRaw.dup('c');
+            logits = wk.logitsRaw;
         } else {
             logits = Nd4j.create(dt, wk.n, c.vocabSize());
             Nd4j.gemm(wk.hidden, w.head(), logits, false, true, 1.0, 0.0);
@@ -528,7 +531,7 @@ public final class FastDecoder implements IncrementalDecoder {
     /** The T new positions' input embeddings into {@code wk.x}. */
     private void embed(StepInput in, Work wk) {
         int n = wk.n;
-        int[] ids = in.inputIds().reshape(n).toIntVector();
+        int[] ids = HostArrays.ints(in.inputIds());
         for (int id : ids) {
             if (id < 0 || id >= c.vocabSize()) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary");
         }
@@ -541,18 +544,18 @@ public final class FastDecoder implements IncrementalDecoder {
         int k = (int) softIdArray.size(2);
         if (w.inputs() == FastWeights.Inputs.HYBRID) {
             // Σ_j weights_j · E[ids_j] with ids = [token, soft ids], weights = [1 - r, r · soft weights]
-            int[] softIds = softIdArray.reshape((long) n * k).toIntVector();
-            double[] softWeights = require(in, HybridEmbeddingMixer.SOFT_WEIGHTS).reshape((long) n * k).toDoubleVector();
-            double[] routes = require(in, HybridEmbeddingMixer.ROUTES).reshape(n).toDoubleVector();
+            int[] softIds = HostArrays.ints(softIdArray);
+            float[] softWeights = HostArrays.floats(require(in, HybridEmbeddingMixer.SOFT_WEIGHTS));
+            float[] routes = HostArrays.floats(require(in, HybridEmbeddingMixer.ROUTES));
             int[] allIds = new int[n * (k + 1)];
             double[] weights = new double[n * (k + 1)];
             for (int row = 0; row < n; row++) {
                 int base = row * (k + 1);
                 allIds[base] = ids[row];
-                weights[base] = 1.0 - routes[row];
+                weights[base] = 1.0 - (double) routes[row];
                 for (int j = 0; j < k; j++) {
                     allIds[base + 1 + j] = softIds[row * k + j];
-                    weights[base + 1 + j] = routes[row] * softWeights[row * k + j];
+                    weights[base + 1 + j] = (double) routes[row] * softWeights[row * k + j];
                 }
             }
             wk.mixture(k).run(Nd4j.createFromArray(allIds), Nd4j.create(weights, new long[]{n, k + 1, 1}, dt));
