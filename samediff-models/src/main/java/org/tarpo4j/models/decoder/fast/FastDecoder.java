@@ -52,7 +52,6 @@ public final class FastDecoder implements IncrementalDecoder {
     private final int batch, d, heads, kvHeads, headDim, rep, ff, qkvWidth, ropeWidth;
     private final boolean routeLogits;
     private INDArray cosTable, sinTable;         // [positions, (H + Hkv)·D]: scale and rotate-half sign folded in
-    private final INDArray swapIndex;            // column permutation that swaps the halves of each head
     private INDArray[] keys, values;             // [B, Hkv, capacity, D]
     private int capacity, length;
     private int[][] valid, keyPosition;          // per row and cached position
@@ -121,12 +120,6 @@ public final class FastDecoder implements IncrementalDecoder {
         INDArray[] tables = ropeTables(Math.min(weights.maxPositions(), maxLength));
         this.cosTable = tables[0];
         this.sinTable = tables[1];
-        int[] swap = new int[ropeWidth];
-        for (int col = 0; col < ropeWidth; col++) {
-            int i = col % headDim;
-            swap[col] = col - i + (i + headDim / 2) % headDim;
-        }
-        this.swapIndex = Nd4j.createFromArray(swap);
         this.keys = new INDArray[c.numHiddenLayers()];
         this.values = new INDArray[c.numHiddenLayers()];
         for (int l = 0; l < keys.length; l++) {
@@ -148,24 +141,29 @@ public final class FastDecoder implements IncrementalDecoder {
      *
      * <p>Above {@value #MATVEC_ROWS} rows the projections write column-major ({@code 'f'}) outputs: OpenBLAS's small-M
      * SGEMM is 1.3–1.5× faster that way round (measured at 8 rows: 42–49 vs 28–35 GFLOP/s on the decode shapes). The
-     * residual stream and gate/up are only used element-wise and as GEMM inputs, so they stay column-major; q/k/v is
-     * written row-major by the op that applies the norm, for the reshapes of attention.
+     * residual stream and gate/up are only used element-wise and as GEMM inputs, so they stay column-major. The q/k/v
+     * output is column-major at every row count, so that its rotary (q, k) and value columns are two contiguous blocks;
+     * the op that applies the norm copies them into two row-major buffers. RoPE then works on whole contiguous arrays:
+     * libnd4j's custom ops on a column range of a row-major array take a strided path (measured 43–47 µs against
+     * 2 µs for [8, 768]), and each head's halves are swapped by two strided copies (legacy assign, ~6 µs for both)
+     * where a column {@code gather} took 79 µs and {@code reverse} 1.7 ms.
      */
     private final class Work {
         final int t, n;
-        final INDArray x, qkvRaw, qkv, swapped, cos, sin, gateUp, inv, queries, mixed, attnOut, hidden;
-        final INDArray ropePart, qPart, kPart, vPart, gatePart, upPart, invFlat;
+        final INDArray x, qkvRaw, qk, v, swapped, cos, sin, gateUp, inv, queries, mixed, attnOut, hidden;
+        final INDArray qPart, kPart, gatePart, upPart, invFlat;
+        final INDArray firstHalves, secondHalves, swappedFirst, swappedSecond;   // [N·(H + Hkv), D/2] views
         final INDArray q4, k4, v4;                     // T = 1: the parts as [B, Hkv, rep or 1, D] views
         final INDArray ids, positions;                 // int32 [N], refilled each step
         final INDArray logitsRaw;                      // T = 1: [N, V] head output, copied out each step
         INDArray scoresFlat;                           // capacity-sized, viewed per S
         INDArray[] scoresByS;
 
-        final BoundOp embed, cosGather, sinGather, sqnorm, qkvScale, swap, ropeCos, ropeSin, ropeAdd, gateUpScale,
+        final BoundOp embed, cosGather, sinGather, sqnorm, qkScale, vScale, ropeCos, ropeSin, ropeAdd, gateUpScale,
                 gateTimesUp, finalScale, finalNorm;
         final org.nd4j.linalg.api.ops.Op epsilon, rsqrt, swish;         // legacy transforms, built once
         final Projection[] qkvProj, oProj, gateUpProj, downProj;
-        final BoundOp[] qkvBias, oBias, gateUpBias, downBias;          // null entries where a layer has none
+        final BoundOp[] qkBias, vBias, oBias, gateUpBias, downBias;    // null entries where a layer has none
         final Projection headProj, routerProj;
         final BoundOp routerBias;
         final INDArray routerOut;
@@ -176,8 +174,9 @@ public final class FastDecoder implements IncrementalDecoder {
             this.n = batch * t;
             char order = n > MATVEC_ROWS ? 'f' : 'c';
             x = Nd4j.create(dt, new long[]{n, d}, order);
-            qkvRaw = Nd4j.create(dt, new long[]{n, qkvWidth}, order);
-            qkv = Nd4j.create(dt, n, qkvWidth);
+            qkvRaw = Nd4j.create(dt, new long[]{n, qkvWidth}, 'f');
+            qk = Nd4j.create(dt, n, ropeWidth);
+            v = Nd4j.create(dt, n, (long) kvHeads * headDim);
             swapped = Nd4j.create(dt, n, ropeWidth);
             cos = Nd4j.create(dt, n, ropeWidth);
             sin = Nd4j.create(dt, n, ropeWidth);
@@ -190,16 +189,20 @@ public final class FastDecoder implements IncrementalDecoder {
             ids = Nd4j.create(DataType.INT32, n);
             positions = Nd4j.create(DataType.INT32, n);
             INDArrayIndex all = NDArrayIndex.all();
-            ropePart = qkv.get(all, NDArrayIndex.interval(0, ropeWidth));
-            qPart = qkv.get(all, NDArrayIndex.interval(0, heads * headDim));
-            kPart = qkv.get(all, NDArrayIndex.interval(heads * headDim, ropeWidth));
-            vPart = qkv.get(all, NDArrayIndex.interval(ropeWidth, qkvWidth));
+            qPart = qk.get(all, NDArrayIndex.interval(0, heads * headDim));
+            kPart = qk.get(all, NDArrayIndex.interval(heads * headDim, ropeWidth));
+            long headRows = (long) n * (heads + kvHeads);
+            INDArrayIndex first = NDArrayIndex.interval(0, headDim / 2), second = NDArrayIndex.interval(headDim / 2, headDim);
+            firstHalves = qk.reshape(headRows, headDim).get(all, first);
+            secondHalves = qk.reshape(headRows, headDim).get(all, second);
+            swappedFirst = swapped.reshape(headRows, headDim).get(all, first);
+            swappedSecond = swapped.reshape(headRows, headDim).get(all, second);
             gatePart = gateUp.get(all, NDArrayIndex.interval(0, ff));
             upPart = gateUp.get(all, NDArrayIndex.interval(ff, 2 * ff));
             invFlat = inv.reshape(n);
             q4 = t == 1 ? qPart.reshape(batch, kvHeads, rep, headDim) : null;   // query head j·rep + r uses KV head j
             k4 = t == 1 ? kPart.reshape(batch, kvHeads, 1, headDim) : null;
-            v4 = t == 1 ? vPart.reshape(batch, kvHeads, 1, headDim) : null;
+            v4 = t == 1 ? v.reshape(batch, kvHeads, 1, headDim) : null;
 
             embed = BoundOp.of("gather", new INDArray[]{w.embedding(), ids}, x, 0);
             cosGather = BoundOp.of("gather", new INDArray[]{cosTable, positions}, cos, 0);
@@ -208,11 +211,13 @@ public final class FastDecoder implements IncrementalDecoder {
             sqnorm = BoundOp.of("reduce_sqnorm", new INDArray[]{x}, invFlat, 1);
             epsilon = new ScalarAdd(inv, null, inv, d * c.rmsNormEps());
             rsqrt = new RSqrt(inv, inv);
-            qkvScale = BoundOp.pairwise("multiply", qkvRaw, inv, qkv);
-            swap = BoundOp.of("gather", new INDArray[]{qkv, swapIndex}, swapped, 1);
-            ropeCos = BoundOp.pairwise("multiply", ropePart, cos, ropePart);
+            INDArray rawQk = qkvRaw.get(all, NDArrayIndex.interval(0, ropeWidth));       // contiguous column blocks
+            INDArray rawV = qkvRaw.get(all, NDArrayIndex.interval(ropeWidth, qkvWidth));
+            qkScale = BoundOp.pairwise("multiply", rawQk, inv, qk);
+            vScale = BoundOp.pairwise("multiply", rawV, inv, v);
+            ropeCos = BoundOp.pairwise("multiply", qk, cos, qk);
             ropeSin = BoundOp.pairwise("multiply", swapped, sin, swapped);
-            ropeAdd = BoundOp.pairwise("add", ropePart, swapped, ropePart);
+            ropeAdd = BoundOp.pairwise("add", qk, swapped, qk);
             gateUpScale = BoundOp.pairwise("multiply", gateUp, inv, gateUp);
             swish = new Swish(gatePart, gatePart);
             gateTimesUp = BoundOp.pairwise("multiply", gatePart, upPart, gatePart);
@@ -224,7 +229,8 @@ public final class FastDecoder implements IncrementalDecoder {
             oProj = new Projection[layers];
             gateUpProj = new Projection[layers];
             downProj = new Projection[layers];
-            qkvBias = new BoundOp[layers];
+            qkBias = new BoundOp[layers];
+            vBias = new BoundOp[layers];
             oBias = new BoundOp[layers];
             gateUpBias = new BoundOp[layers];
             downBias = new BoundOp[layers];
@@ -232,7 +238,10 @@ public final class FastDecoder implements IncrementalDecoder {
             for (int l = 0; l < layers; l++) {
                 FastWeights.Layer layer = w.layers().get(l);
                 qkvProj[l] = new Projection(x, layer.qkv(), qkvRaw, false);
-                qkvBias[l] = layer.qkvBias() == null ? null : BoundOp.pairwise("add", qkv, layer.qkvBias(), qkv);
+                if (layer.qkvBias() != null) {
+                    qkBias[l] = BoundOp.pairwise("add", qk, layer.qkvBias().get(all, NDArrayIndex.interval(0, ropeWidth)), qk);
+                    vBias[l] = BoundOp.pairwise("add", v, layer.qkvBias().get(all, NDArrayIndex.interval(ropeWidth, qkvWidth)), v);
+                }
                 oProj[l] = new Projection(headInput, layer.o(), x, true);
                 oBias[l] = layer.oBias() == null ? null : BoundOp.pairwise("add", x, layer.oBias(), x);
                 gateUpProj[l] = new Projection(x, layer.gateUp(), gateUp, false);
@@ -368,9 +377,12 @@ public final class FastDecoder implements IncrementalDecoder {
             lap(1, t);
             wk.qkvProj[l].run();
             lap(2, t);
-            wk.qkvScale.run();
-            if (wk.qkvBias[l] != null) wk.qkvBias[l].run();
-            wk.swap.run();
+            wk.qkScale.run();
+            wk.vScale.run();
+            if (wk.qkBias[l] != null) wk.qkBias[l].run();
+            if (wk.vBias[l] != null) wk.vBias[l].run();
+            wk.swappedFirst.assign(wk.secondHalves);
+            wk.swappedSecond.assign(wk.firstHalves);
             wk.ropeCos.run();
             wk.ropeSin.run();
             wk.ropeAdd.run();
@@ -432,7 +444,7 @@ public final class FastDecoder implements IncrementalDecoder {
     /** Up to this many rows go through one matrix-vector product each instead of one GEMM. */
     static final int MATVEC_ROWS = 4;
 
-    /** Writes the T new positions' keys and values (views of qkv) into layer l's cache. */
+    /** Writes the T new positions' keys and values into layer l's cache. */
     private void storeCache(Work wk, int l, int start) {
         INDArrayIndex all = NDArrayIndex.all();
         if (wk.t == 1) {
@@ -441,7 +453,7 @@ public final class FastDecoder implements IncrementalDecoder {
         } else {
             INDArrayIndex slot = NDArrayIndex.interval(start, start + wk.t);
             keys[l].get(all, all, slot, all).assign(wk.kPart.reshape(batch, wk.t, kvHeads, headDim).permute(0, 2, 1, 3));
-            values[l].get(all, all, slot, all).assign(wk.vPart.reshape(batch, wk.t, kvHeads, headDim).permute(0, 2, 1, 3));
+            values[l].get(all, all, slot, all).assign(wk.v.reshape(batch, wk.t, kvHeads, headDim).permute(0, 2, 1, 3));
         }
     }
 
