@@ -15,11 +15,13 @@ public final class HostArrays {
 
     /** The elements in row-major order, as ints. */
     public static int[] ints(INDArray a) {
+        if (a.isEmpty()) return new int[0];
         return contiguous(a, DataType.INT32).data().asInt();
     }
 
     /** The elements in row-major order, as floats. */
     public static float[] floats(INDArray a) {
+        if (a.isEmpty()) return new float[0];
         return contiguous(a, DataType.FLOAT).data().asFloat();
     }
 

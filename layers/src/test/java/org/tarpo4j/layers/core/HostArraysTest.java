@@ -27,5 +27,7 @@ class HostArraysTest {
         assertArrayEquals(new int[][]{{7, 8}, {9, 10}}, HostArrays.intMatrix(ids));
         assertArrayEquals(new int[]{7, 9, 8, 10}, HostArrays.ints(ids.transpose()));
         assertThrows(IllegalArgumentException.class, () -> HostArrays.intMatrix(Nd4j.createFromArray(1, 2, 3)));
+        // rows of no columns (a latent input of width 0)
+        assertArrayEquals(new float[][]{{}, {}}, HostArrays.floatMatrix(Nd4j.create(DataType.FLOAT, 2, 0)));
     }
 }
