@@ -11,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * measured ~1.3 µs a call against ~7.5 µs for {@code Nd4j.exec(DynamicCustomOp.builder(...).build())}, which builds
  * the op and a fresh native context every time. The arrays are read when it runs, so buffers updated in place are
  * seen; an input or output that moves (a view of the next cache position) is rebound with {@link #input}/{@link #output}
- * (~1 µs). Runs on whichever backend ND4J loaded.
+ * (~1 µs). Runs on whichever backend ND4J loaded. The native context is released by ND4J's deallocator service when
+ * the op is garbage-collected (a decoder, and its ops, live for one rollout).
  */
 final class BoundOp {
     private final CustomOp op;
