@@ -29,9 +29,10 @@ import java.util.Map;
 
 /**
  * An {@link IncrementalDecoder} that runs a {@link DecoderGraph}'s model with eager ND4J operations on preallocated
- * buffers instead of a SameDiff session per step: ~25 ops per layer, most of them in place, GEMMs written into
- * existing arrays (the residual added by the GEMM itself, {@code beta = 1}), a KV cache preallocated to a maximum
- * length, and the attention mask built on the Java side (a few hundred numbers per step). Proven equal to
+ * buffers instead of a SameDiff session per step: ~25 ops per layer, each bound once to its buffers ({@link BoundOp}),
+ * most of them in place, GEMMs written into existing arrays (the residual added by the GEMM itself, {@code beta = 1}),
+ * a KV cache preallocated to a maximum length, and the attention mask built on the Java side (a few hundred numbers
+ * per step). Proven equal to
  * {@link org.tarpo4j.models.decoder.GraphDecoder} by {@code FastDecoderTest}.
  *
  * <p>Same inputs and outputs as the graph: plain token inputs, TARPO's hybrid inputs and HRPO's gated inputs (the
@@ -41,8 +42,8 @@ import java.util.Map;
  *
  * <p>Weights are a {@link FastWeights} snapshot: build a decoder after each optimizer step (as the rollout does, one
  * per rollout). The cache grows (by copying) if more than {@code maxLength} positions are fed; size it to avoid that.
- * A single step's logits are the decoder's own buffer, overwritten by the next step (allocating {@code [B, V]} floats a
- * step cost more than the head's GEMM at B = 8, V = 8192: ~170 µs, mostly page faults); they may be column-major.
+ * A single step's logits are the decoder's own buffer, overwritten by the next step (a fresh {@code [B, V]} array cost
+ * ~170 µs a step at B = 8, V = 8192, mostly page faults); they may be column-major.
  * Every other output is a fresh array. Not thread-safe.
  */
 public final class FastDecoder implements IncrementalDecoder {
@@ -305,33 +306,6 @@ public final class FastDecoder implements IncrementalDecoder {
             gather.input(1, ids).run();
             weigh.input(1, weights).run();
             sum.run();
-        }
-    }
-
-    /**
-     * {@code y = x Wᵀ} ({@code + y} when accumulating), {@code x [N, in]}, {@code W [out, in]}, {@code y [N, out]}, bound
-     * once. Up to {@value #MATVEC_ROWS} rows go through the matrix-vector form of {@code matmul} ({@code W · x_r},
-     * rank-1 {@code x_r}), one per row: in M2.1 that is 4–7× faster than a GEMM of one row (measured: 1×256 by 8192×256,
-     * 0.19 vs 1.3 ms) and still 1.5–6× faster at 2–4 rows; from 8 rows on the GEMM is as fast or faster.
-     */
-    private static final class Projection {
-        private final BoundOp[] ops;
-
-        Projection(INDArray x, INDArray w, INDArray y, boolean accumulate) {
-            int n = (int) x.size(0);
-            if (n > MATVEC_ROWS) {
-                ops = new BoundOp[]{BoundOp.matmul(x, w, y, true, accumulate)};
-                return;
-            }
-            ops = new BoundOp[n];
-            for (int r = 0; r < n; r++) {
-                INDArray xr = n == 1 ? x.reshape(x.length()) : x.getRow(r), yr = n == 1 ? y.reshape(y.length()) : y.getRow(r);
-                ops[r] = BoundOp.matmul(w, xr, yr, false, accumulate);
-            }
-        }
-
-        void run() {
-            for (BoundOp op : ops) op.run();
         }
     }
 
