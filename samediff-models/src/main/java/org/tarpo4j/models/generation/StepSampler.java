@@ -1,11 +1,8 @@
 package org.tarpo4j.models.generation;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.HostArrays;
 
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -66,34 +63,15 @@ public final class StepSampler {
         this.keysTmp = new int[vocab];
     }
 
-    /**
-     * Copies a step's logits {@code [B, V]} (rows in batch order) in one transfer: a bulk copy of the buffer (~7 µs for
-     * 8 × 8192 floats, where {@code asFloat()} took 66–170 µs), transposed here when the array is column-major.
-     */
+    /** Copies a step's logits {@code [B, V]} (rows in batch order, any layout) in one bulk read ({@link HostArrays}). */
     public void load(INDArray stepLogits) {
         if (stepLogits.rank() != 2 || stepLogits.size(1) != vocab) {
             throw new IllegalArgumentException("expected [B, " + vocab + "] logits, got " + Arrays.toString(stepLogits.shape()));
         }
-        INDArray l = stepLogits.dataType() == DataType.FLOAT && stepLogits.isR() ? stepLogits : stepLogits.castTo(DataType.FLOAT);
-        if (l.isView() || l.offset() != 0 || (l.ordering() != 'c' && l.ordering() != 'f')) l = l.dup('c');
-        rows = (int) l.size(0);
+        rows = (int) stepLogits.size(0);
         preparedRow = -1;
-        int size = rows * vocab;
-        if (raw.length != size) raw = new float[size];
-        Nd4j.getAffinityManager().ensureLocation(l, AffinityManager.Location.HOST);
-        l.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(raw);
-        if (l.ordering() == 'c' || rows == 1) {
-            logits = raw;
-            return;
-        }
-        if (transposed.length != size) transposed = new float[size];
-        for (int id = 0; id < vocab; id++) {
-            for (int r = 0; r < rows; r++) transposed[r * vocab + id] = raw[id * rows + r];
-        }
-        logits = transposed;
+        logits = HostArrays.floats(stepLogits);
     }
-
-    private float[] raw = new float[0], transposed = new float[0];
 
     public int rows() { return rows; }
 
