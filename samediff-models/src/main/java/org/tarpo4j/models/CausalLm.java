@@ -89,7 +89,7 @@ public final class CausalLm implements AutoCloseable {
 
     /** The files of {@link #save} written into an existing directory, not atomically (for callers that are). */
     public void writeTo(Path dir, SafeTensorsDType dtype, long maxShardBytes) throws IOException {
-        withDtype(config, dtype).write(dir.resolve("config.json"));
+        config.withTorchDtype(dtype.torchName()).write(dir.resolve("config.json"));
         Map<String, INDArray> backbone = new LinkedHashMap<>();
         for (String name : WeightLayout.expectedShapes(config).keySet()) backbone.put(name, parameters.get(name));
         CheckpointWriter.write(dir, backbone, dtype, maxShardBytes);
@@ -181,15 +181,4 @@ public final class CausalLm implements AutoCloseable {
         if (tokenizer != null) tokenizer.close();
     }
 
-    private static ModelConfig withDtype(ModelConfig c, SafeTensorsDType dtype) {
-        String torch = switch (dtype) {
-            case F16 -> "float16";
-            case BF16 -> "bfloat16";
-            default -> "float32";
-        };
-        return new ModelConfig(c.modelType(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
-                c.headDim(), c.intermediateSize(), c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(),
-                c.maxPositionEmbeddings(), c.tieWordEmbeddings(), c.qkvBias(), c.outputBias(), c.mlpBias(), c.bosTokenId(),
-                c.eosTokenIds(), c.padTokenId(), torch);
-    }
 }

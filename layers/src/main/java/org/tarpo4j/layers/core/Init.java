@@ -4,8 +4,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
 /** How a parameter is initialised when no stored value exists for it. Deterministic given the seed. */
 @FunctionalInterface
@@ -16,9 +21,7 @@ public interface Init {
     static Init normal(double std) {
         return (dt, shape, seed) -> {
             SplittableRandom rng = new SplittableRandom(seed);
-            double[] v = new double[Math.toIntExact(numel(shape))];
-            for (int i = 0; i < v.length; i++) v[i] = gaussian(rng) * std;
-            return Nd4j.create(v, shape, dt);
+            return filled(dt, shape, () -> gaussian(rng) * std);
         };
     }
 
@@ -26,9 +29,7 @@ public interface Init {
     static Init uniform(double bound) {
         return (dt, shape, seed) -> {
             SplittableRandom rng = new SplittableRandom(seed);
-            double[] v = new double[Math.toIntExact(numel(shape))];
-            for (int i = 0; i < v.length; i++) v[i] = (2 * rng.nextDouble() - 1) * bound;
-            return Nd4j.create(v, shape, dt);
+            return filled(dt, shape, () -> (2 * rng.nextDouble() - 1) * bound);
         };
     }
 
@@ -48,6 +49,31 @@ public interface Init {
             }
             return Nd4j.create(values.clone(), shape, dt);
         };
+    }
+
+    /**
+     * A row-major array of the next {@code numel(shape)} draws, written through the native buffer in chunks: a Java
+     * array of a whole real-size table (151,936 × 896 doubles) would not fit a small heap.
+     */
+    private static INDArray filled(DataType dt, long[] shape, DoubleSupplier next) {
+        if (dt != DataType.FLOAT && dt != DataType.DOUBLE) throw new IllegalArgumentException("random init needs FLOAT or DOUBLE, got " + dt);
+        INDArray a = Nd4j.createUninitialized(dt, shape);
+        ByteBuffer bytes = a.data().asNio().order(ByteOrder.nativeOrder());
+        long n = numel(shape);
+        if (dt == DataType.FLOAT) {
+            FloatBuffer out = bytes.asFloatBuffer();
+            float[] chunk = new float[(int) Math.min(n, 1 << 16)];
+            for (long done = 0; done < n; ) {
+                int k = (int) Math.min(chunk.length, n - done);
+                for (int i = 0; i < k; i++) chunk[i] = (float) next.getAsDouble(); // as Nd4j.create(double[], FLOAT) rounds
+                out.put(chunk, 0, k);
+                done += k;
+            }
+        } else {
+            DoubleBuffer out = bytes.asDoubleBuffer();
+            for (long i = 0; i < n; i++) out.put(next.getAsDouble());
+        }
+        return a;
     }
 
     static long numel(long[] shape) {

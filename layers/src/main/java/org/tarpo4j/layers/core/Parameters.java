@@ -45,9 +45,14 @@ public final class Parameters {
             }
             return existing;
         }
-        INDArray created = init.create(dtype, shape, seed ^ (0x9E3779B97F4A7C15L * (name.hashCode() + 1L)));
+        INDArray created = init.create(dtype, shape, seedFor(seed, name));
         arrays.put(name, created);
         return created;
+    }
+
+    /** The seed of a freshly initialised parameter: the global seed mixed with the name, never with the build order. */
+    public static long seedFor(long seed, String name) {
+        return seed ^ (0x9E3779B97F4A7C15L * (name.hashCode() + 1L));
     }
 
     public void put(String name, INDArray array) {

@@ -72,6 +72,13 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
                 RopeScaling.NONE, maxPositions, true, true, false, false, bosId, List.of(eosId), padId, "float32");
     }
 
+    /** This config with another {@code torch_dtype} (what a checkpoint written in that dtype declares). */
+    public ModelConfig withTorchDtype(String dtype) {
+        return new ModelConfig(modelType, hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim,
+                intermediateSize, vocabSize, rmsNormEps, ropeTheta, ropeScaling, maxPositionEmbeddings, tieWordEmbeddings,
+                qkvBias, outputBias, mlpBias, bosTokenId, eosTokenIds, padTokenId, dtype);
+    }
+
     public boolean isQwen2() { return modelType.equals("qwen2"); }
 
     /** The id that fills padding: {@code pad_token_id}, or the first end-of-sequence id when the model has none. */

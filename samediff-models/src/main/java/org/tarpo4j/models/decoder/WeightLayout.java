@@ -1,5 +1,7 @@
 package org.tarpo4j.models.decoder;
 
+import org.tarpo4j.layers.Linear;
+import org.tarpo4j.layers.core.Init;
 import org.tarpo4j.models.config.ModelConfig;
 
 import java.util.LinkedHashMap;
@@ -32,6 +34,16 @@ public final class WeightLayout {
         shapes.put("model.norm.weight", new long[]{d});
         if (!c.tieWordEmbeddings()) shapes.put("lm_head.weight", new long[]{v, d});
         return shapes;
+    }
+
+    /**
+     * How the decoder's layers initialise a tensor of that name when no checkpoint gives it (as {@code Linear},
+     * {@code RmsNorm} and {@code TokenEmbedding} do): norms to one, biases to zero, every matrix normal(0, 0.02²).
+     */
+    public static Init initFor(String name) {
+        if (name.endsWith("norm.weight")) return Init.ones();
+        if (name.endsWith(".bias")) return Init.zeros();
+        return Init.normal(Linear.INIT_STD);
     }
 
     private static void linear(Map<String, long[]> shapes, String name, long out, long in, boolean bias) {

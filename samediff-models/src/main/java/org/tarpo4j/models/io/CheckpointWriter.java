@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -45,13 +46,27 @@ public final class CheckpointWriter {
      */
     public static void write(Path modelDir, Map<String, INDArray> tensors, SafeTensorsDType dtype, long maxShardBytes)
             throws IOException {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((name, array) -> shapes.put(name, array.shape()));
+        write(modelDir, shapes, tensors::get, false, dtype, maxShardBytes);
+    }
+
+    /**
+     * Writes tensors made on demand, one shard at a time, so that a checkpoint larger than memory can be written
+     * (e.g. random weights of a real model's shape): {@code produce} is called for each tensor of a shard just
+     * before the shard is written, and with {@code closeAfter} the arrays are closed once it is.
+     *
+     * @param shapes the tensors' names (in order) and shapes, which decide the shards
+     */
+    public static void write(Path modelDir, Map<String, long[]> shapes, Function<String, INDArray> produce, boolean closeAfter,
+                             SafeTensorsDType dtype, long maxShardBytes) throws IOException {
         if (maxShardBytes <= 0) throw new IllegalArgumentException("maxShardBytes must be positive: " + maxShardBytes);
         Files.createDirectories(modelDir);
-        List<Map<String, INDArray>> shards = split(tensors, dtype, maxShardBytes);
+        List<List<String>> shards = split(shapes, dtype, maxShardBytes);
         Path single = modelDir.resolve(Checkpoint.SINGLE_FILE);
         Path index = modelDir.resolve(Checkpoint.INDEX_FILE);
         if (shards.size() == 1) {
-            SafeTensorsWriter.write(single, tensors, dtype, METADATA);
+            writeShard(single, shards.get(0), produce, closeAfter, dtype);
             Files.deleteIfExists(index);
             deleteShardsExcept(modelDir, Set.of());
             return;
@@ -61,11 +76,11 @@ public final class CheckpointWriter {
         long totalSize = 0;
         for (int i = 0; i < shards.size(); i++) {
             String shardName = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-            SafeTensorsWriter.write(modelDir.resolve(shardName), shards.get(i), dtype, METADATA);
+            writeShard(modelDir.resolve(shardName), shards.get(i), produce, closeAfter, dtype);
             shardNames.add(shardName);
-            for (Map.Entry<String, INDArray> e : shards.get(i).entrySet()) {
-                weightMap.put(e.getKey(), shardName);
-                totalSize += e.getValue().length() * dtype.byteSize();
+            for (String name : shards.get(i)) {
+                weightMap.put(name, shardName);
+                totalSize += numel(shapes.get(name)) * dtype.byteSize();
             }
         }
         byte[] json = indexJson(totalSize, weightMap);
@@ -74,22 +89,39 @@ public final class CheckpointWriter {
         deleteShardsExcept(modelDir, shardNames);
     }
 
-    private static List<Map<String, INDArray>> split(Map<String, INDArray> tensors, SafeTensorsDType dtype, long maxShardBytes) {
-        List<Map<String, INDArray>> shards = new ArrayList<>();
-        Map<String, INDArray> current = new LinkedHashMap<>();
+    private static void writeShard(Path file, List<String> names, Function<String, INDArray> produce, boolean closeAfter,
+                                   SafeTensorsDType dtype) throws IOException {
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        for (String name : names) tensors.put(name, produce.apply(name));
+        try {
+            SafeTensorsWriter.write(file, tensors, dtype, METADATA);
+        } finally {
+            if (closeAfter) for (INDArray a : tensors.values()) if (a.closeable()) a.close();
+        }
+    }
+
+    private static List<List<String>> split(Map<String, long[]> shapes, SafeTensorsDType dtype, long maxShardBytes) {
+        List<List<String>> shards = new ArrayList<>();
+        List<String> current = new ArrayList<>();
         long currentBytes = 0;
-        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-            long bytes = e.getValue().length() * dtype.byteSize();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long bytes = numel(e.getValue()) * dtype.byteSize();
             if (!current.isEmpty() && currentBytes + bytes > maxShardBytes) {
                 shards.add(current);
-                current = new LinkedHashMap<>();
+                current = new ArrayList<>();
                 currentBytes = 0;
             }
-            current.put(e.getKey(), e.getValue());
+            current.add(e.getKey());
             currentBytes += bytes;
         }
         if (!current.isEmpty() || shards.isEmpty()) shards.add(current);
         return shards;
+    }
+
+    private static long numel(long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
     }
 
     /** {@code {"metadata": {"total_size": N}, "weight_map": {...}}}, indented like Python's {@code json.dumps(indent=2)}. */

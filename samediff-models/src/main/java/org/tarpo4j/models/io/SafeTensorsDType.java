@@ -25,6 +25,17 @@ public enum SafeTensorsDType {
         return name();
     }
 
+    /** PyTorch's name of a floating-point type, as config.json's {@code torch_dtype} gives it (e.g. {@code bfloat16}). */
+    public String torchName() {
+        return switch (this) {
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+            case F64 -> "float64";
+            case F32 -> "float32";
+            default -> throw new IllegalArgumentException(this + " is not a floating-point model dtype");
+        };
+    }
+
     /** Whether {@link SafeTensorsFile#readFloat} can convert this type (F64, F32, F16, BF16). */
     public boolean isReadableAsFloat() {
         return this == F64 || this == F32 || this == F16 || this == BF16;
