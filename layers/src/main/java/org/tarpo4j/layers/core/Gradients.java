@@ -1,13 +1,17 @@
 package org.tarpo4j.layers.core;
 
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,9 +59,7 @@ public final class Gradients {
             // the first call builds the backward graph, and M2.1 prints a line per op to System.out while doing so
             Quietly.run(() -> sd.createGradFunction());
         }
-        SameDiff gradFn = sd.getFunction("grad");
-        RecyclingMemory.recycle(gradFn); // the previous call's arrays: nothing handed out below refers to them
-        OutAndGrad og = sd.calculateGradientsAndOutputs(placeholders, List.copyOf(outVars), List.copyOf(gradVars));
+        OutAndGrad og = run(sd, placeholders, outVars, gradVars);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String p : parameters) {
             INDArray g = og.getGradients().get(p);
@@ -75,6 +77,38 @@ public final class Gradients {
         Map<String, INDArray> outs = new LinkedHashMap<>();
         for (String o : outputs) outs.put(o, og.getOutputs().get(o).dup());
         return new Result(outs, grads);
+    }
+
+    /**
+     * {@code SameDiff.calculateGradientsAndOutputs}, with the session's releases left on: M2.1's own method turns the
+     * gradient function's array cache off, and then the session frees nothing before the pass ends, so a step held every
+     * activation, every activation gradient and every frozen weight's (unused) gradient at once. With releases on,
+     * {@link RecyclingMemory} reuses an array as soon as its last consumer has run. The returned arrays belong to the
+     * session until its next call.
+     */
+    private static OutAndGrad run(SameDiff sd, Map<String, INDArray> placeholders, Set<String> outputs, Set<String> gradientsOf) {
+        SameDiff gradFn = sd.getFunction("grad");
+        RecyclingMemory.recycle(gradFn); // the previous call's arrays: nothing handed out before refers to them
+        gradFn.setEnableCache(true);
+        List<String> names = new ArrayList<>(outputs);
+        Map<String, String> gradientName = new LinkedHashMap<>();
+        for (String v : gradientsOf) {
+            SDVariable g = sd.getVariable(v).getGradient();
+            if (g == null) continue; // no path from this variable to the loss
+            gradientName.put(v, g.name());
+            names.add(g.name());
+        }
+        ExecutionResult result = gradFn.output(placeholders, Map.of(), null, names.toArray(new String[0]));
+        Map<String, INDArray> arrays = new HashMap<>();
+        if (result.hasValues()) {
+            result.getValueOutputs().forEach((k, v) -> arrays.put(k, v.getTensorValue()));
+        } else {
+            arrays.putAll(ExecutionResult.unpack(result.getOutputs()));
+        }
+        Map<String, INDArray> outs = new HashMap<>(), grads = new HashMap<>();
+        for (String o : outputs) outs.put(o, arrays.get(o));
+        gradientName.forEach((v, g) -> grads.put(v, arrays.get(g)));
+        return new OutAndGrad(outs, grads);
     }
 
     private static boolean hasGradientPath(SameDiff sd, String variable) {

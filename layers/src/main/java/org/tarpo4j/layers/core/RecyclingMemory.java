@@ -14,20 +14,24 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Memory for SameDiff gradient sessions that is reused from one call to the next instead of being allocated afresh.
+ * Memory for SameDiff sessions that is reused within a call and from one call to the next instead of being allocated
+ * afresh.
  *
- * <p>Why: in M2.1 the session of a graph's gradient function releases almost none of its arrays (measured: 16 of 764
- * per training step of a 4-layer d=256 model, 1.2 GB allocated per step), so every step allocates its whole working
- * set as new native buffers that only the Java GC frees, much later. Fresh buffers cost page faults (kernel zeroing):
- * measured 1–4 s of a 3–5 s step, and the process grows to gigabytes.
+ * <p>Why: M2.1's sessions allocate every array of a pass as a new native buffer that only the Java GC frees, much
+ * later, and its gradient calls release almost nothing before the pass ends (measured: 16 of 764 arrays per training
+ * step of a 4-layer d=256 model, 1.2 GB allocated per step). Fresh buffers cost page faults (kernel zeroing): measured
+ * 1–4 s of a 3–5 s step, and the process grew to gigabytes.
  *
- * <p>How: the graph's session gets a {@link Manager} that hands out arrays from a pool keyed by data type,
- * order and shape, and ignores the session's own releases. {@link #recycle} (called by {@link Gradients} before each
- * call) returns every array of the previous call to the pool, so the caller must not keep any array a call returned:
- * {@link Gradients} copies what it hands out. Pool entries not reused during one whole call are freed, so changing
- * shapes (e.g. sequence lengths) do not accumulate memory.
+ * <p>How: the graph's session gets a {@link Manager} that hands out arrays from a pool keyed by data type, order and
+ * shape. An array the session releases (its last consumer has run) goes back to the pool at once and serves the next
+ * request of that shape, so a pass holds its live set, not everything it ever made (with releases on, see
+ * {@link Gradients}). {@link #recycle} (called before each call) returns the rest of the previous call's arrays, its
+ * outputs among them, to the pool, so the caller must not keep any array a call returned: copy what is kept.
+ * Pool entries not used during one whole call are freed, so changing shapes (e.g. sequence lengths) do not accumulate
+ * memory.
  */
 public final class RecyclingMemory {
     private RecyclingMemory() {}
@@ -60,6 +64,7 @@ public final class RecyclingMemory {
 
         private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
         private final Map<Key, List<INDArray>> inUse = new HashMap<>();
+        private final Set<INDArray> takenThisCall = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
         @Override
         public INDArray allocate(boolean detached, DataType dataType, long... shape) {
@@ -79,6 +84,7 @@ public final class RecyclingMemory {
             INDArray a = pool == null ? null : pool.pollFirst();
             if (a == null) a = Nd4j.createUninitializedDetached(type, order, shape);
             inUse.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
+            takenThisCall.add(a);
             return a;
         }
 
@@ -92,19 +98,38 @@ public final class RecyclingMemory {
             return out;
         }
 
-        /** Ignored: arrays come back all together at {@link #recycle}. */
+        /**
+         * The session is done with {@code array}: it goes back to the pool and serves the next request of its shape in
+         * the same call. (Arrays the session never releases, its outputs among them, come back at {@link #recycle}.)
+         */
         @Override
-        public void release(INDArray array) {}
+        public void release(INDArray array) {
+            Key key = Key.of(array.dataType(), array.ordering(), array.shape());
+            List<INDArray> used = inUse.get(key);
+            if (used == null) return; // not one of ours (e.g. an empty array)
+            for (int i = used.size() - 1; i >= 0; i--) {
+                if (used.get(i) == array) {
+                    used.remove(i);
+                    free.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(array);
+                    return;
+                }
+            }
+        }
 
         void recycle() {
             // free what sat unused in the pool for a whole call (e.g. shapes of a previous sequence length)
             for (Iterator<Map.Entry<Key, ArrayDeque<INDArray>>> it = free.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Key, ArrayDeque<INDArray>> e = it.next();
-                for (INDArray a : e.getValue()) if (a.closeable()) a.close();
-                it.remove();
+                ArrayDeque<INDArray> pool = it.next().getValue();
+                pool.removeIf(a -> {
+                    if (takenThisCall.contains(a)) return false;
+                    if (a.closeable()) a.close();
+                    return true;
+                });
+                if (pool.isEmpty()) it.remove();
             }
             inUse.forEach((k, list) -> free.computeIfAbsent(k, x -> new ArrayDeque<>()).addAll(list));
             inUse.clear();
+            takenThisCall.clear();
         }
 
         @Override
