@@ -3,11 +3,13 @@ package org.tarpo4j.layers.core;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A {@link SameDiff} under construction together with what its layers need: the parameter arrays and the
@@ -18,15 +20,23 @@ import java.util.List;
 public final class Graph {
     private final SameDiff sd;
     private final Parameters parameters;
+    private final Predicate<String> trainable;
     private final List<ScatterGradient> scatterGradients = new ArrayList<>();
 
-    public Graph(SameDiff sd, Parameters parameters) {
+    /** @param trainable which parameters are trained; the others enter the graph as constants */
+    public Graph(SameDiff sd, Parameters parameters, Predicate<String> trainable) {
         this.sd = sd;
         this.parameters = parameters;
+        this.trainable = trainable;
     }
 
+    /** A graph whose every parameter is trainable. */
     public static Graph create(Parameters parameters) {
-        return new Graph(SameDiff.create(), parameters);
+        return create(parameters, name -> true);
+    }
+
+    public static Graph create(Parameters parameters, Predicate<String> trainable) {
+        return new Graph(SameDiff.create(), parameters, trainable);
     }
 
     public SameDiff sd() { return sd; }
@@ -35,11 +45,18 @@ public final class Graph {
 
     public DataType dtype() { return parameters.dtype(); }
 
-    /** A trainable variable named {@code name}, backed by the shared parameter array (created if new). */
+    /**
+     * The parameter named {@code name}, backed by the shared parameter array (created if new): a variable when it is
+     * trained, else a constant, for which SameDiff makes no gradient (a frozen weight costs no gradient memory).
+     */
     public SDVariable parameter(String name, Init init, long... shape) {
         if (sd.hasVariable(name)) return sd.getVariable(name);
-        return sd.var(name, parameters.getOrCreate(name, init, shape));
+        INDArray array = parameters.getOrCreate(name, init, shape);
+        return trainable.test(name) ? sd.var(name, array) : sd.constant(name, array);
     }
+
+    /** Whether the parameter {@code name} is trained in this graph. */
+    public boolean isTrainable(String name) { return trainable.test(name); }
 
     /** Blocks the gradient ({@code stopGradient} is not exposed on SameDiff in M2.1). */
     public SDVariable stopGradient(SDVariable x) {

@@ -57,7 +57,7 @@ public final class DecoderGraph {
 
     /** Builds the graph on the given parameters (stored arrays are used by reference; missing ones are initialised). */
     public static DecoderGraph build(ModelConfig config, Parameters parameters, DecoderOptions options) {
-        Graph graph = Graph.create(parameters);
+        Graph graph = Graph.create(parameters, options::trains);
         SameDiff sd = graph.sd();
         DataType dt = parameters.dtype();
         int kv = config.numKeyValueHeads(), hd = config.headDim();

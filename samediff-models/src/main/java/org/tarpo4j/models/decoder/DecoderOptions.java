@@ -1,6 +1,8 @@
 package org.tarpo4j.models.decoder;
 
 import org.tarpo4j.layers.LoraConfig;
+import org.tarpo4j.models.latent.LatentHeads;
+import org.tarpo4j.models.lora.LoraAdapters;
 
 import java.util.List;
 
@@ -16,6 +18,14 @@ public record DecoderOptions(LoraConfig lora, int maxPositions, InputLayer input
     public DecoderOptions {
         if (maxPositions <= 0) throw new IllegalArgumentException("maxPositions must be positive, got " + maxPositions);
         heads = List.copyOf(heads);
+    }
+
+    /**
+     * Whether the parameter {@code name} trains in graphs built with these options: every one without LoRA; with LoRA
+     * only the adapters and the latent heads (router, HRPO gate), the base weights entering as constants.
+     */
+    public boolean trains(String name) {
+        return lora == null || LoraAdapters.isAdapterParameter(name) || LatentHeads.isHeadParameter(name);
     }
 
     public static DecoderOptions plain(int maxPositions) {

@@ -53,7 +53,7 @@ public final class ContinuousThoughtGraph {
     /** A graph for exactly {@code thoughts} continuous thoughts, on the given parameters (shared, not copied). */
     public static ContinuousThoughtGraph build(ModelConfig config, Parameters parameters, DecoderOptions options, int thoughts,
                                                Set<Integer> bannedIds) {
-        Graph graph = Graph.create(parameters);
+        Graph graph = Graph.create(parameters, options::trains);
         SameDiff sd = graph.sd();
         DataType dt = parameters.dtype();
         int d = config.hiddenSize();
@@ -91,9 +91,9 @@ public final class ContinuousThoughtGraph {
         mask = sd.concat(1, mask, suffixMask);
         pass = stack.forward(stack.embedding().lookup(suffixIds), sd.shape(suffixIds).castTo(DataType.LONG),
                 sd.placeHolder(SUFFIX_POSITIONS, DataType.INT32, -1, -1), mask, pass.keys(), pass.values(), null);
-        SDVariable logits = stack.logits("suffix_logits", pass.hidden());                            // [B·U, V]
+        stack.logits("suffix_logits", pass.hidden());                                   // [B·U, V], for inspection
         SDVariable labels = sd.reshape(sd.placeHolder(LABELS, DataType.INT32, -1, -1), -1);
-        TokenLogProbs.Outputs lp = TokenLogProbs.compute(graph, logits, pass.hidden(), stack.lmHead(), labels,
+        TokenLogProbs.Outputs lp = TokenLogProbs.compute(graph, pass.hidden(), stack.lmHead(), labels,
                 config.vocabSize(), 1.0, bannedIds, SUFFIX_TOKEN_LOGP, "suffix_token_entropy");
         SDVariable lossMask = sd.reshape(sd.placeHolder(LOSS_MASK, dt, -1, -1), -1);
         lp.logp().mul(lossMask).sum().neg().div(lossMask.sum().add(1e-9)).rename(LOSS);
