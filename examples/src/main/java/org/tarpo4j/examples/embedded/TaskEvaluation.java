@@ -47,7 +47,7 @@ public final class TaskEvaluation {
                                        RolloutConfig.ContinuousThoughts thoughts) {
         RolloutConfig rc = new RolloutConfig(k, sampling, task.preset().maxCompletionLength(), greedyRouting, "####",
                 Set.of(ArithmeticTokenizer.EOS_ID), Set.copyOf(EmbeddedTask.BANNED),
-                ArithmeticTokenizer.PAD_ID, thoughts);
+                ArithmeticTokenizer.PAD_ID, thoughts, 0);
         return new Evaluator(policy, rc, task.text(), Math.max(1, 256 / k));
     }
 }

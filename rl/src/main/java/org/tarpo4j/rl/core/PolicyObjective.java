@@ -40,18 +40,12 @@ public final class PolicyObjective {
     }
 
     /**
-     * Averages per-token objectives into a scalar loss (the negated objective).
+     * The loss: {@code −Σ weights ⊙ perToken}, with the weights of {@link LossAggregation} (each row's weight times its
+     * completion mask), so that micro-batches of a step add up to the step's loss.
      *
-     * @param perToken            {@code [B, T]}
-     * @param mask                {@code [B, T]} 1 on completion tokens
-     * @param maxCompletionLength DR_GRPO's constant normaliser
+     * @param perToken {@code [B, T]}, @param weights {@code [B, T]}
      */
-    public static SDVariable aggregate(SameDiff sd, SDVariable perToken, SDVariable mask, LossType type, int maxCompletionLength) {
-        SDVariable masked = perToken.mul(mask);
-        return switch (type) {
-            case GRPO -> masked.sum(1).div(mask.sum(1).add(1e-9)).mean().neg();     // empty sequences count as 0
-            case BNPO, DAPO -> masked.sum().div(mask.sum().add(1e-9)).neg();
-            case DR_GRPO -> masked.sum().div(sd.sizeAt(mask, 0).castTo(mask.dataType()).mul(maxCompletionLength)).neg();
-        };
+    public static SDVariable weightedLoss(SDVariable perToken, SDVariable weights) {
+        return perToken.mul(weights).sum().neg();
     }
 }

@@ -15,15 +15,18 @@ import java.util.Set;
  * <pre>
  *   tok_t = min(ρ_t A, clip(ρ_t) A) − β·k3(ref_t, logp_t)          on every step (or hard steps only)
  *   act_t = λ·min(ρ^a_t A, clip(ρ^a_t) A) − β·k3(aref_t, alogp_t)   TARPO only
- *   loss  = aggregate(−(tok_t + act_t), completion mask)
+ *   loss  = −Σ_t w_t · (tok_t + act_t)        w: {@value #LOSS_WEIGHTS}, the loss type's weights times the mask
  * </pre>
  * Per-token tensors are {@code [B, S]} in the {@link TrainingBatch} layout; advantages are {@code [B, 1]}.
  * Log-probs at masked positions are zeroed before anything else, so padding can never produce {@code inf · 0}.
+ * The loss and the metrics are sums over the batch's tokens ({@link org.tarpo4j.rl.core.LossAggregation} puts the
+ * step's normalisation into the weights), so the micro-batches of a step add up to the step in one pass.
  */
 public final class PolicyLoss {
     public static final String COMPLETION_MASK = "completion_mask";
     public static final String TOKEN_LOSS_MASK = "token_loss_mask";
     public static final String ADVANTAGES = "advantages";
+    public static final String LOSS_WEIGHTS = "loss_weights";
     public static final String OLD_TOKEN_LOGP = "old_token_logp";
     public static final String REF_TOKEN_LOGP = "ref_token_logp";
     public static final String ROUTE_TARGETS = "route_targets";
@@ -33,11 +36,12 @@ public final class PolicyLoss {
     public static final String TOKEN_LOGP = "policy_token_logp";   // [B, S], masked
     public static final String ROUTE_LOGP = "policy_route_logp";   // [B, S], masked
     public static final String LOSS = "policy_loss";
-    public static final String KL_TOKEN = "kl_token";
-    public static final String KL_ROUTE = "kl_route";
-    public static final String CLIP_RATIO = "clip_ratio";
-    public static final String ENTROPY = "entropy";
-    public static final String ROUTE_ENTROPY = "route_entropy_mean";
+    // masked sums over the batch's completion tokens (divide by the step's tokens for the mean)
+    public static final String KL_TOKEN = "kl_token_sum";
+    public static final String KL_ROUTE = "kl_route_sum";
+    public static final String CLIP_RATIO = "clip_ratio_sum";
+    public static final String ENTROPY = "entropy_sum";
+    public static final String ROUTE_ENTROPY = "route_entropy_sum";
 
     private PolicyLoss() {}
 
@@ -86,23 +90,22 @@ public final class PolicyLoss {
             }
             objective = objective.add(act);
         }
-        PolicyObjective.aggregate(sd, objective, mask, c.lossType(), c.maxCompletionLength()).rename(LOSS);
+        PolicyObjective.weightedLoss(objective, sd.placeHolder(LOSS_WEIGHTS, dt, -1, -1)).rename(LOSS);
 
-        SDVariable tokens = mask.sum().add(1e-9);
-        maskedMean(sd, klTok, mask, tokens, KL_TOKEN);
-        maskedMean(sd, klRoute, mask, tokens, KL_ROUTE);
-        maskedMean(sd, PolicyObjective.clippedIndicator(sd, logp, old, adv, c.epsilon(), c.epsilonHigh()), mask, tokens, CLIP_RATIO);
-        maskedMean(sd, sd.getVariable(TokenLogProbs.TOKEN_ENTROPY).reshape(sd.shape(mask)), mask, tokens, ENTROPY);
+        maskedSum(klTok, mask, KL_TOKEN);
+        maskedSum(klRoute, mask, KL_ROUTE);
+        maskedSum(PolicyObjective.clippedIndicator(sd, logp, old, adv, c.epsilon(), c.epsilonHigh()), mask, CLIP_RATIO);
+        maskedSum(sd.getVariable(TokenLogProbs.TOKEN_ENTROPY).reshape(sd.shape(mask)), mask, ENTROPY);
         if (policy.mode().hasRouter()) {
-            maskedMean(sd, sd.getVariable(ActionHeadRouter.ENTROPY).reshape(sd.shape(mask)), mask, tokens, ROUTE_ENTROPY);
+            maskedSum(sd.getVariable(ActionHeadRouter.ENTROPY).reshape(sd.shape(mask)), mask, ROUTE_ENTROPY);
         }
     }
 
-    private static void maskedMean(SameDiff sd, SDVariable x, SDVariable mask, SDVariable count, String name) {
+    private static void maskedSum(SDVariable x, SDVariable mask, String name) {
         if (x == null) {
-            sd.constant(name, 0.0);
+            mask.getSameDiff().constant(name, 0.0);
         } else {
-            x.mul(mask).sum().div(count).rename(name);
+            x.mul(mask).sum().rename(name);
         }
     }
 }

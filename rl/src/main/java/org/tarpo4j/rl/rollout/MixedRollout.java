@@ -62,6 +62,8 @@ public final class MixedRollout {
     /** Per-row state of one completion being sampled. */
     private final class Row {
         final int promptIndex;
+        final int[] prompt;
+        final Rng rng;
         final List<Integer> tokens = new ArrayList<>(), routes = new ArrayList<>();
         final List<int[]> softIds = new ArrayList<>();
         final List<float[]> softWeights = new ArrayList<>(), latentInputs = new ArrayList<>();
@@ -70,9 +72,10 @@ public final class MixedRollout {
         boolean done, stopped;
         int nextPosition;
 
-        Row(int promptIndex, int promptLength) {
+        Row(int promptIndex, int[] prompt, Rng rng) {
             this.promptIndex = promptIndex;
-            this.nextPosition = promptLength;
+            this.prompt = prompt;
+            this.rng = rng;
         }
 
         Completion toCompletion() {
@@ -87,30 +90,50 @@ public final class MixedRollout {
         }
     }
 
-    /**
-     * G completions for each prompt, prompt-major: completions {@code [i·G, (i+1)·G)} answer prompt i. Refused before
-     * anything runs: a prompt id outside the vocabulary, a prompt that leaves no room for {@code maxCompletionLength}
-     * tokens in the model's context, and a batch whose estimated memory exceeds ND4J's limit.
-     */
+    /** {@link #generate(List, long)} with the seed drawn from {@code rng}. */
     public List<Completion> generate(List<int[]> prompts, Rng rng) {
+        return generate(prompts, rng.nextLong());
+    }
+
+    /**
+     * G completions for each prompt, prompt-major: completions {@code [i·G, (i+1)·G)} answer prompt i. Completion
+     * {@code (i, j)} samples from its own stream, {@link Rng#forRow}{@code (seed, i, j)}, so it is the same whether it is
+     * decoded with the others or in a batch of {@link RolloutConfig#batchRows} rows. Refused before anything runs: a
+     * prompt id outside the vocabulary, a prompt that leaves no room for {@code maxCompletionLength} tokens in the
+     * model's context, and a batch whose estimated memory exceeds ND4J's limit.
+     */
+    public List<Completion> generate(List<int[]> prompts, long seed) {
         int g = config.numGenerations();
         RolloutConfig.ContinuousThoughts thoughts = config.thoughts();
         int newPositions = config.maxCompletionLength() + (thoughts == null ? 0 : thoughts.count() + 2); // <bot> L <eot>
         PromptBatch.requireValidIds(prompts, vocab, "rollout");
         new ContextWindow(policy.model().maxContext()).requireRoom(prompts, newPositions, "rollout");
+        int total = prompts.size() * g;
+        int perBatch = config.batchRows() == 0 ? total : Math.min(config.batchRows(), total);
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
-        MemoryEstimate.generation(policy.model().config(), (long) prompts.size() * g, longest, newPositions,
+        MemoryEstimate.generation(policy.model().config(), perBatch, longest, newPositions,
                 policy.model().parameters().count()).requireWithinNd4jLimit();
-        List<int[]> rowsPrompts = new ArrayList<>();
-        for (int[] p : prompts) {
-            int[] row = thoughts == null ? p : java.util.Arrays.copyOf(p, p.length + 1);
-            if (thoughts != null) row[p.length] = thoughts.beginId(); // COCONUT: the prompt ends with <bot>
-            for (int k = 0; k < g; k++) rowsPrompts.add(row);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            int[] p = prompts.get(i);
+            int[] prompt = thoughts == null ? p : java.util.Arrays.copyOf(p, p.length + 1);
+            if (thoughts != null) prompt[p.length] = thoughts.beginId(); // COCONUT: the prompt ends with <bot>
+            for (int k = 0; k < g; k++) rows.add(new Row(i, prompt, Rng.forRow(seed, i, k)));
         }
+        for (int start = 0; start < total; start += perBatch) decode(rows.subList(start, Math.min(total, start + perBatch)));
+        List<Completion> completions = new ArrayList<>();
+        for (Row row : rows) completions.add(row.toCompletion());
+        return completions;
+    }
+
+    /** Samples the completions of {@code rows} together, one KV-cached decode step per token. */
+    private void decode(List<Row> rows) {
+        RolloutConfig.ContinuousThoughts thoughts = config.thoughts();
+        List<int[]> rowsPrompts = new ArrayList<>();
+        for (Row row : rows) rowsPrompts.add(row.prompt);
         PromptBatch batch = new PromptBatch(rowsPrompts, config.padTokenId());
         int n = batch.rows();
-        List<Row> rows = new ArrayList<>();
-        for (int r = 0; r < n; r++) rows.add(new Row(r / g, batch.length(r)));
+        for (int r = 0; r < n; r++) rows.get(r).nextPosition = batch.length(r);
 
         LatentMode mode = policy.mode();
         // one bulk copy of the step's logits, then per row exactly LogitsProcessor + sample + TokenLogProbs.logProb
@@ -145,6 +168,7 @@ public final class MixedRollout {
                     nextIds[r][0] = config.padTokenId();
                     continue;
                 }
+                Rng rng = row.rng;
                 StepSampler.Sample sample = sampler.sample(r, rng, topK, policy.softInput().renormalise());
                 int token = sample.token();
                 double tokenLp = sample.logProb();
@@ -196,9 +220,6 @@ public final class MixedRollout {
             routeLogits = mode.hasRouter() ? out.extra().get(ActionHeadRouter.LOGITS) : null;
             hiddenStates = hiddenSoftInputs ? out.hidden() : null;
         }
-        List<Completion> completions = new ArrayList<>();
-        for (Row row : rows) completions.add(row.toCompletion());
-        return completions;
     }
 
     /**

@@ -16,10 +16,12 @@ import java.util.Set;
  * @param bannedTokenIds        never sampled (PAD, BOS), and equally excluded from the log-probs
  * @param padTokenId            fills finished rows
  * @param thoughts              COCONUT: continuous thoughts between the prompt and the completion, or null
+ * @param batchRows             completions decoded together at most (the KV cache and the prefill are sized by it);
+ *                              0 = all of them. A completion is the same whatever the batching (its own random stream)
  */
 public record RolloutConfig(int numGenerations, SamplingConfig sampling, int maxCompletionLength, boolean greedyRouting,
                             String answerMarker, Set<Integer> stopTokenIds, Set<Integer> bannedTokenIds, int padTokenId,
-                            ContinuousThoughts thoughts) {
+                            ContinuousThoughts thoughts, int batchRows) {
     /** COCONUT's latent segment: {@code begin}, {@code count} hidden states fed back as inputs, then {@code end}. */
     public record ContinuousThoughts(int count, int beginId, int endId) {
         public ContinuousThoughts {
@@ -29,18 +31,24 @@ public record RolloutConfig(int numGenerations, SamplingConfig sampling, int max
 
     public RolloutConfig(int numGenerations, SamplingConfig sampling, int maxCompletionLength, boolean greedyRouting,
                          String answerMarker, Set<Integer> stopTokenIds, Set<Integer> bannedTokenIds, int padTokenId) {
-        this(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds, bannedTokenIds, padTokenId, null);
+        this(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds, bannedTokenIds, padTokenId, null, 0);
     }
 
     public RolloutConfig withThoughts(ContinuousThoughts t) {
         return new RolloutConfig(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds,
-                bannedTokenIds, padTokenId, t);
+                bannedTokenIds, padTokenId, t, batchRows);
+    }
+
+    public RolloutConfig withBatchRows(int rows) {
+        return new RolloutConfig(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds,
+                bannedTokenIds, padTokenId, thoughts, rows);
     }
 
     public RolloutConfig {
         if (numGenerations <= 0) throw new IllegalArgumentException("numGenerations must be positive, got " + numGenerations);
         if (maxCompletionLength <= 0) throw new IllegalArgumentException("maxCompletionLength must be positive, got " + maxCompletionLength);
         if (answerMarker == null || answerMarker.isEmpty()) throw new IllegalArgumentException("answerMarker must be non-empty");
+        if (batchRows < 0) throw new IllegalArgumentException("batchRows must be >= 0, got " + batchRows);
         stopTokenIds = Set.copyOf(stopTokenIds);
         bannedTokenIds = Set.copyOf(bannedTokenIds);
     }

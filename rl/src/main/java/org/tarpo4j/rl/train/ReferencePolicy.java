@@ -1,6 +1,7 @@
 package org.tarpo4j.rl.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tarpo4j.layers.core.GraphRun;
 import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.latent.LatentHeads;
@@ -47,7 +48,7 @@ final class ReferencePolicy {
             ph.put(PolicyLoss.ROUTE_TARGETS, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.routeTargets));
             outs.add(PolicyLoss.ROUTE_LOGP);
         }
-        return policy.graph().sd().output(ph, outs);
+        return GraphRun.outputs(policy.graph().sd(), ph, outs);
     }
 
     Parameters parameters() { return policy.model().parameters(); }

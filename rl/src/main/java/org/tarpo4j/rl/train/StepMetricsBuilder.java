@@ -1,6 +1,5 @@
 package org.tarpo4j.rl.train;
 
-import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.rollout.Completion;
 
 import java.util.LinkedHashMap;
@@ -37,12 +36,12 @@ final class StepMetricsBuilder {
         m.put("completions/clipped_ratio", (double) truncated / n);
         m.put("soft_ratio", tokens == 0 ? 0.0 : (double) soft / tokens);
         m.put("effective_tokens", (double) (tokens - soft) / n);
-        m.put("loss", loss.getOrDefault(PolicyLoss.LOSS, Double.NaN));
-        m.put("kl", loss.getOrDefault(PolicyLoss.KL_TOKEN, 0.0));
-        m.put("kl_route", loss.getOrDefault(PolicyLoss.KL_ROUTE, 0.0));
-        m.put("entropy", loss.getOrDefault(PolicyLoss.ENTROPY, Double.NaN));
-        if (loss.containsKey(PolicyLoss.ROUTE_ENTROPY)) m.put("route_entropy", loss.get(PolicyLoss.ROUTE_ENTROPY));
-        m.put("clip_ratio/region_mean", loss.getOrDefault(PolicyLoss.CLIP_RATIO, 0.0));
+        m.put("loss", loss.getOrDefault("loss", Double.NaN));
+        m.put("kl", loss.getOrDefault("kl", 0.0));
+        m.put("kl_route", loss.getOrDefault("kl_route", 0.0));
+        m.put("entropy", loss.getOrDefault("entropy", Double.NaN));
+        if (loss.containsKey("route_entropy")) m.put("route_entropy", loss.get("route_entropy"));
+        m.put("clip_ratio/region_mean", loss.getOrDefault("clip_ratio", 0.0));
         m.put("advantage_abs_mean", meanAbs(advantages));
         m.put("grad_norm", gradNorm);
         m.put("learning_rate", c.learningRate * lrFactor);

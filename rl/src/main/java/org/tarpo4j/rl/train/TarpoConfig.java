@@ -85,6 +85,16 @@ public final class TarpoConfig {
     /** Ids never sampled and excluded from log-probs (e.g. pad, bos); null = the model's pad and bos. */
     public List<Integer> bannedTokenIds;
 
+    // --- memory (a step's result does not depend on these, beyond the order of float sums)
+    /**
+     * Completions per forward/backward pass (TRL's name): a step's gradient is accumulated over
+     * ceil(prompts_per_step × num_generations / this) micro-batches, the reference log-probs likewise; null = all of
+     * a step's completions in one pass.
+     */
+    public Integer perDeviceTrainBatchSize;
+    /** Completions decoded together in a rollout (the KV cache and the prefill are sized by it); null = all. */
+    public Integer rolloutBatchSize;
+
     // --- TARPO
     public String mode = "tarpo";
     /** b0, the router's initial hard log-odds; ignored if initialHardProbability is set. */
@@ -238,6 +248,8 @@ public final class TarpoConfig {
         positive("numIterations", numIterations);
         positive("maxCompletionLength", maxCompletionLength);
         positive("softTopK", softTopK);
+        if (perDeviceTrainBatchSize != null) positive("perDeviceTrainBatchSize", perDeviceTrainBatchSize);
+        if (rolloutBatchSize != null) positive("rolloutBatchSize", rolloutBatchSize);
         positive("loggingSteps", loggingSteps);
         nonNegative("saveSteps", saveSteps);
         nonNegative("logCompletionsSteps", logCompletionsSteps);

@@ -1,8 +1,6 @@
 package org.tarpo4j.rl.train;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Rng;
@@ -15,7 +13,6 @@ import org.tarpo4j.rl.core.Advantages;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
-import org.tarpo4j.rl.policy.TrainingBatch;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
@@ -55,7 +52,6 @@ public final class TarpoTrainer {
     private final LearningRateSchedule schedule;
     private final MetricsLog log;
     private final CheckpointManager checkpoints;
-    private final Rng samplingRng;
     private TrainerCallback callback = TrainerCallback.NONE;
     private int step;
     private int skippedSteps;
@@ -85,11 +81,11 @@ public final class TarpoTrainer {
         int pad = model.config().fillTokenId();
         this.rollout = new MixedRollout(policy, new RolloutConfig(config.numGenerations, config.sampling(),
                 config.maxCompletionLength, config.greedyRouting, config.answerMarker,
-                new HashSet<>(model.config().eosTokenIds()), banned, pad), text);
+                new HashSet<>(model.config().eosTokenIds()), banned, pad)
+                .withBatchRows(config.rolloutBatchSize == null ? 0 : config.rolloutBatchSize), text);
         this.sampler = new ProblemSampler(train, config.seed);
         this.optimizer = trainable.optimizer(config);
         this.schedule = new LearningRateSchedule(config.lrKind(), (int) Math.ceil(config.warmupRatio * config.maxSteps), config.maxSteps);
-        this.samplingRng = new Rng(config.seed);
         this.log = new MetricsLog(output, text);
         this.checkpoints = new CheckpointManager(output, config);
     }
@@ -139,7 +135,6 @@ public final class TarpoTrainer {
         }
         step = state.step();
         skippedSteps = state.skippedSteps();
-        samplingRng.setState(state.samplingRngState());
         sampler.restore(state.dataEpoch(), state.dataPosition());
         log.truncateAfter(step);
         return step;
@@ -160,7 +155,7 @@ public final class TarpoTrainer {
     }
 
     public void save() throws IOException {
-        checkpoints.save(step, new TrainerState(step, skippedSteps, samplingRng.state(), sampler.epoch(), sampler.position(),
+        checkpoints.save(step, new TrainerState(step, skippedSteps, sampler.epoch(), sampler.position(),
                 optimizer.stepCount()), policy, optimizer);
     }
 
@@ -170,7 +165,7 @@ public final class TarpoTrainer {
         List<Problem> problems = sampler.next(config.promptsPerStep);
         List<int[]> promptIds = new ArrayList<>();
         for (Problem p : problems) promptIds.add(prompts.encode(p));
-        List<Completion> completions = rollout.generate(promptIds, samplingRng);
+        List<Completion> completions = rollout.generate(promptIds, stepSeed(config.seed, step));
         long t1 = System.nanoTime();
 
         int n = completions.size();
@@ -189,53 +184,35 @@ public final class TarpoTrainer {
 
         List<int[]> perCompletionPrompt = new ArrayList<>();
         for (Completion c : completions) perCompletionPrompt.add(promptIds.get(c.promptIndex()));
-        TrainingBatch batch = new TrainingBatch(perCompletionPrompt, completions, rollout.config().padTokenId(), config.softTopK);
-        float[][] mask = batch.completionMask;
-        if (config.maskTruncatedCompletions) {
-            for (int i = 0; i < n; i++) if (!completions.get(i).stopped()) java.util.Arrays.fill(mask[i], 0f);
-        }
-        INDArray maskArr = Nd4j.createFromArray(mask);
-        Map<String, INDArray> ph = batch.modelInputs(policy, false);
-        ph.put(PolicyLoss.COMPLETION_MASK, maskArr);
-        ph.put(PolicyLoss.ADVANTAGES, Nd4j.createFromArray(advantages).castTo(maskArr.dataType()).reshape(n, 1));
-        ph.put(PolicyLoss.OLD_TOKEN_LOGP, Nd4j.createFromArray(batch.oldTokenLogp));
-        if (!config.tokenLossOnSoftSteps) {
-            ph.put(PolicyLoss.TOKEN_LOSS_MASK, maskArr.mul(Nd4j.createFromArray(batch.hardStepMask)));
-        }
-        if (policy.mode().hasRouter()) {
-            ph.put(PolicyLoss.ROUTE_TARGETS, Nd4j.createFromArray(batch.routeTargets));
-            ph.put(PolicyLoss.OLD_ROUTE_LOGP, Nd4j.createFromArray(batch.oldRouteLogp));
-        }
-        if (reference != null) {
-            Map<String, INDArray> ref = reference.logProbs(batch, maskArr);
-            ph.put(PolicyLoss.REF_TOKEN_LOGP, ref.get(PolicyLoss.TOKEN_LOGP));
-            if (policy.mode().hasRouter()) ph.put(PolicyLoss.REF_ROUTE_LOGP, ref.get(PolicyLoss.ROUTE_LOGP));
-        }
-        long t2 = System.nanoTime();
-
-        List<String> metricOutputs = new ArrayList<>(List.of(PolicyLoss.LOSS, PolicyLoss.KL_TOKEN, PolicyLoss.KL_ROUTE,
-                PolicyLoss.CLIP_RATIO, PolicyLoss.ENTROPY));
-        if (policy.mode().hasRouter()) metricOutputs.add(PolicyLoss.ROUTE_ENTROPY);
         Map<String, Double> lossMetrics = new LinkedHashMap<>();
         double gradNorm = Double.NaN;
         boolean skipped = false;
         double lrFactor = schedule.factor(step);
-        for (int it = 0; it < config.numIterations; it++) {
-            Gradients.Result r = Gradients.compute(policy.graph().graph(), PolicyLoss.LOSS, ph, metricOutputs, trainable.names());
-            double[] loss = {r.outputs().get(PolicyLoss.LOSS).getDouble(0)};
-            callback.onGradients(step, r.gradients(), loss);
-            for (String k : metricOutputs) lossMetrics.put(k, r.outputs().get(k).getDouble(0));
-            lossMetrics.put(PolicyLoss.LOSS, loss[0]);
-            gradNorm = GradientClipping.globalNorm(r.gradients());
-            if (!finiteRewards || !Double.isFinite(loss[0]) || !Double.isFinite(gradNorm)) {
-                skipped = true; // one bad batch must not poison the weights: no update at all
-                break;
+        long t2, t3;
+        try (PolicyGradient gradient = new PolicyGradient(policy, reference, config, perCompletionPrompt, completions,
+                advantages, rollout.config().padTokenId())) {
+            t2 = System.nanoTime();
+            for (int it = 0; it < config.numIterations; it++) {
+                PolicyGradient.Result r = gradient.compute(trainable.names());
+                double[] loss = {r.metrics().get("loss")};
+                callback.onGradients(step, r.gradients(), loss);
+                lossMetrics.putAll(r.metrics());
+                lossMetrics.put("loss", loss[0]);
+                gradNorm = GradientClipping.globalNorm(r.gradients());
+                boolean finite = finiteRewards && Double.isFinite(loss[0]) && Double.isFinite(gradNorm);
+                if (finite) {
+                    GradientClipping.clip(r.gradients(), config.maxGradNorm);
+                    optimizer.step(r.gradients(), lrFactor);
+                }
+                r.gradients().values().forEach(NativeArrays::close);
+                if (!finite) {
+                    skipped = true; // one bad batch must not poison the weights: no update at all
+                    break;
+                }
             }
-            GradientClipping.clip(r.gradients(), config.maxGradNorm);
-            optimizer.step(r.gradients(), lrFactor);
+            t3 = System.nanoTime();
         }
         if (skipped) skippedSteps++;
-        long t3 = System.nanoTime();
         step++;
 
         StepMetrics metrics = StepMetricsBuilder.build(step, sampler.epoch(), completions, reward, byName, advantages,
@@ -248,10 +225,24 @@ public final class TarpoTrainer {
         return metrics;
     }
 
+    /** The seed of a step's rollout: each completion's stream is then a function of (seed, step, prompt, sample). */
+    static long stepSeed(long seed, int step) {
+        return Rng.forRow(seed, step, -1).nextLong();
+    }
+
     private static boolean allFinite(double[] x) {
         for (double v : x) if (!Double.isFinite(v)) return false;
         return true;
     }
 
     LatentMode mode() { return policy.mode(); }
+
+    MixedRollout rollout() { return rollout; }
+
+    TrainableParameters trainable() { return trainable; }
+
+    /** The micro-batched gradient of given completions under another config's loss settings (for tests). */
+    PolicyGradient policyGradient(TarpoConfig c, List<int[]> prompts, List<Completion> completions, double[] advantages) {
+        return new PolicyGradient(policy, reference, c, prompts, completions, advantages, rollout.config().padTokenId());
+    }
 }

@@ -48,10 +48,31 @@ class PolicyObjectiveTest {
     void aggregationVariants() {
         double[][] x = {{1, 2, 3}, {4, 0, 0}}, m = {{1, 1, 1}, {1, 0, 0}};
         // grpo: mean(6/3, 4/1) = 3 -> -3; bnpo/dapo: 10/4 -> -2.5; dr_grpo: 10/(2*5) = 1 -> -1
-        assertEquals(-3.0, eval(sd -> PolicyObjective.aggregate(sd, c(sd, x), c(sd, m), LossType.GRPO, 5)).getDouble(0), 1e-8);
-        assertEquals(-2.5, eval(sd -> PolicyObjective.aggregate(sd, c(sd, x), c(sd, m), LossType.BNPO, 5)).getDouble(0), 1e-8);
-        assertEquals(-2.5, eval(sd -> PolicyObjective.aggregate(sd, c(sd, x), c(sd, m), LossType.DAPO, 5)).getDouble(0), 1e-8);
-        assertEquals(-1.0, eval(sd -> PolicyObjective.aggregate(sd, c(sd, x), c(sd, m), LossType.DR_GRPO, 5)).getDouble(0), 1e-8);
+        assertEquals(-3.0, aggregate(x, m, LossType.GRPO), 1e-8);
+        assertEquals(-2.5, aggregate(x, m, LossType.BNPO), 1e-8);
+        assertEquals(-2.5, aggregate(x, m, LossType.DAPO), 1e-8);
+        assertEquals(-1.0, aggregate(x, m, LossType.DR_GRPO), 1e-8);
+    }
+
+    @Test
+    void aRowWithNoTokensCountsAsZeroInGrpoAndNothingElsewhere() {
+        double[][] x = {{1, 2, 3}, {9, 9, 9}}, m = {{1, 1, 1}, {0, 0, 0}};
+        assertEquals(-1.0, aggregate(x, m, LossType.GRPO), 1e-8);     // mean(6/3, 0)
+        assertEquals(-2.0, aggregate(x, m, LossType.BNPO), 1e-8);     // 6/3
+        assertArrayEquals(new double[]{0, 0}, LossAggregation.rowWeights(LossType.BNPO, new int[]{0, 0}, 5), 0);
+    }
+
+    /** The weighted loss with the weights of {@link LossAggregation}, evaluated in a graph. */
+    private static double aggregate(double[][] perToken, double[][] mask, LossType type) {
+        int[] tokens = new int[mask.length];
+        for (int i = 0; i < mask.length; i++) for (double v : mask[i]) tokens[i] += (int) v;
+        double[] rowWeight = LossAggregation.rowWeights(type, tokens, 5);
+        double[][] w = new double[mask.length][];
+        for (int i = 0; i < mask.length; i++) {
+            w[i] = new double[mask[i].length];
+            for (int t = 0; t < mask[i].length; t++) w[i][t] = mask[i][t] * rowWeight[i];
+        }
+        return eval(sd -> PolicyObjective.weightedLoss(c(sd, perToken), c(sd, w))).getDouble(0);
     }
 
     @Test
@@ -86,7 +107,9 @@ class PolicyObjectiveTest {
         SDVariable mask = sd.constant(Nd4j.createFromArray(new double[][]{{1, 1, 1}, {1, 1, 0}}));
         SDVariable perToken = PolicyObjective.clippedSurrogate(sd, logp, old, adv, 0.2, 0.28)
                 .sub(PolicyObjective.k3(sd, ref, logp).mul(0.05));
-        PolicyObjective.aggregate(sd, perToken, mask, LossType.GRPO, 3).rename("loss");
+        double[] rowWeight = LossAggregation.rowWeights(LossType.GRPO, new int[]{3, 2}, 3);
+        PolicyObjective.weightedLoss(perToken, mask.mul(sd.constant(Nd4j.createFromArray(new double[][]{{rowWeight[0]}, {rowWeight[1]}}))))
+                .rename("loss");
         var r = FiniteDifferenceCheck.check(g, Map.of(), "loss", List.of("logp"), 6, 1e-7, 1e-5, 1e-9, 1);
         assertTrue(r.passed(), r.toString());
     }

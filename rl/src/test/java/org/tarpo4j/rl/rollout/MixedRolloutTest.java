@@ -154,7 +154,7 @@ class MixedRolloutTest {
         CausalLm lm = RlTestModels.model(6);
         Policy policy = RlTestModels.policy(lm, LatentMode.GRPO, 4.6);
         RolloutConfig rc = RlTestModels.rollout(1, 10, "@@");
-        List<Completion> cs = new MixedRollout(policy, rc, RlTestModels.text()).generate(RlTestModels.prompts(), new Rng(21));
+        List<Completion> cs = new MixedRollout(policy, rc, RlTestModels.text()).generate(RlTestModels.prompts(), 21L);
         var gen = lm.generator().generate(RlTestModels.prompts(), new GenerationConfig(10, rc.sampling(), 21,
                 rc.stopTokenIds(), rc.bannedTokenIds(), rc.padTokenId())).sequences();
         for (int i = 0; i < cs.size(); i++) {
@@ -162,5 +162,28 @@ class MixedRolloutTest {
             assertEquals(0, cs.get(i).softSteps());
         }
         assertFalse(cs.isEmpty());
+    }
+
+    @Test
+    void aCompletionIsTheSameWhateverTheRolloutBatchSize() {
+        CausalLm lm = RlTestModels.model(6);
+        for (LatentMode mode : List.of(LatentMode.TARPO, LatentMode.HRPO, LatentMode.GRPO)) {
+            Policy policy = RlTestModels.policy(lm, mode, 0.0);
+            RolloutConfig rc = RlTestModels.rollout(3, 8, "@@");
+            List<Completion> all = new MixedRollout(policy, rc, RlTestModels.text()).generate(RlTestModels.prompts(), 5L);
+            for (int rows : new int[]{1, 2, 4}) {
+                List<Completion> split = new MixedRollout(policy, rc.withBatchRows(rows), RlTestModels.text())
+                        .generate(RlTestModels.prompts(), 5L);
+                assertEquals(all.size(), split.size());
+                for (int i = 0; i < all.size(); i++) {
+                    String what = mode + " batch " + rows + " row " + i;
+                    assertArrayEquals(all.get(i).tokens(), split.get(i).tokens(), what);
+                    assertArrayEquals(all.get(i).routes(), split.get(i).routes(), what);
+                    for (int t = 0; t < all.get(i).length(); t++) {
+                        assertEquals(all.get(i).tokenLogProbs()[t], split.get(i).tokenLogProbs()[t], 1e-4, what + " step " + t);
+                    }
+                }
+            }
+        }
     }
 }

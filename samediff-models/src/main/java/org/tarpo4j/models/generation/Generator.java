@@ -16,7 +16,8 @@ import java.util.function.IntFunction;
 
 /**
  * Batched generation with a KV cache: one prefill of the left-padded prompts, then one decode step per token for all
- * rows together. Rows that stop keep being fed padding until every row has stopped or the length is reached.
+ * rows together. Rows that stop keep being fed padding until every row has stopped or the length is reached. Row r
+ * samples from its own stream ({@link Rng#forRow}{@code (seed, r, 0)}), so a row's tokens do not depend on the others.
  *
  * <p>Limits, checked before anything runs: a prompt token outside the vocabulary, or a prompt that leaves no room in
  * the context, is rejected; completions are cut (finish reason {@code LENGTH}) where the longest prompt of the batch
@@ -50,7 +51,8 @@ public final class Generator {
         int b = batch.rows();
         IncrementalDecoder decoder = decoders.apply(b);
         LogitsProcessor processor = new LogitsProcessor(config.sampling(), vocab, config.bannedTokenIds());
-        Rng rng = new Rng(config.seed());
+        Rng[] rng = new Rng[b];
+        for (int r = 0; r < b; r++) rng[r] = Rng.forRow(config.seed(), r, 0);
 
         List<List<Integer>> out = new ArrayList<>();
         for (int r = 0; r < b; r++) out.add(new ArrayList<>());
@@ -67,7 +69,7 @@ public final class Generator {
                 for (int r = 0; r < b; r++) {
                     if (done[r]) { next[r] = config.padTokenId(); continue; }
                     TokenDistribution p = processor.process(rows[r]);
-                    next[r] = config.sampling().greedy() ? p.argmax() : p.sample(rng);
+                    next[r] = config.sampling().greedy() ? p.argmax() : p.sample(rng[r]);
                     out.get(r).add(next[r]);
                     if (config.stopTokenIds().contains(next[r])) done[r] = true;
                 }

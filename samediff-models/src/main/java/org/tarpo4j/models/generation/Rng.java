@@ -31,6 +31,18 @@ public final class Rng {
         return (int) Math.floorMod(nextLong(), (long) bound);
     }
 
+    /**
+     * The stream of one sampled sequence: a function of the seed and the row's identity (its prompt and, for several
+     * samples of a prompt, the sample's index) only, so that rows draw the same values whether they are decoded
+     * together, in smaller batches, or on other machines.
+     */
+    public static Rng forRow(long seed, long prompt, long sample) {
+        Rng mix = new Rng(seed);
+        mix.state ^= new Rng(prompt * 0x632BE59BD9B4E019L + 1).nextLong();
+        long a = mix.nextLong();
+        return new Rng(a ^ new Rng(sample * 0x8CB92BA72F3D8DD7L + 3).nextLong());
+    }
+
     /** An independent generator derived from this one (advances this one by one draw). */
     public Rng split() { return new Rng(nextLong()); }
 }
