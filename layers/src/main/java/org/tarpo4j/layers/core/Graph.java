@@ -2,6 +2,7 @@ package org.tarpo4j.layers.core;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
@@ -36,7 +37,18 @@ public final class Graph {
     }
 
     public static Graph create(Parameters parameters, Predicate<String> trainable) {
-        return new Graph(SameDiff.create(), parameters, trainable);
+        return new Graph(newSameDiff(), parameters, trainable);
+    }
+
+    /**
+     * A {@link SameDiff} that holds its variables' and constants' arrays by reference. M2.1's default holders keep a
+     * second copy of every array "for other devices" (DeviceLocalNDArray's delayed mode), even with one device: every
+     * graph built on a model's weights held them twice (a policy and its reference graph, three times).
+     */
+    public static SameDiff newSameDiff() {
+        SameDiff sd = SameDiff.create();
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
+        return sd;
     }
 
     public SameDiff sd() { return sd; }
