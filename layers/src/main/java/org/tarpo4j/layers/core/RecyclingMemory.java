@@ -47,8 +47,25 @@ public final class RecyclingMemory {
             m.recycle();
         } else {
             SessionMemMgr previous = session.getMmgr();
-            session.setMmgr(new Manager());
+            session.setMmgr(new Manager(freedIds(session)));
             if (previous != null) previous.close();
+        }
+    }
+
+    /**
+     * The session's record of the array ids it has released. M2.1 never clears it, and releases an array only if its
+     * id is not in it: an array handed out again after a release (the point of a pool) would never be released a
+     * second time, and the set would grow by thousands of ids a step. The manager keeps it in step with the pool.
+     */
+    @SuppressWarnings("unchecked")
+    private static Set<Long> freedIds(InferenceSession session) {
+        try {
+            java.lang.reflect.Field f = InferenceSession.class.getDeclaredField("freedArrays");
+            f.setAccessible(true);
+            return (Set<Long>) f.get(session);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("this ND4J version's InferenceSession has no freedArrays set; "
+                    + "RecyclingMemory needs it (written for 1.0.0-M2.1)", e);
         }
     }
 
@@ -62,9 +79,14 @@ public final class RecyclingMemory {
             }
         }
 
+        private final Set<Long> freedIds;
         private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
         private final Map<Key, List<INDArray>> inUse = new HashMap<>();
         private final Set<INDArray> takenThisCall = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        Manager(Set<Long> freedIds) {
+            this.freedIds = freedIds;
+        }
 
         @Override
         public INDArray allocate(boolean detached, DataType dataType, long... shape) {
@@ -82,7 +104,11 @@ public final class RecyclingMemory {
             Key key = Key.of(type, order, shape);
             ArrayDeque<INDArray> pool = free.get(key);
             INDArray a = pool == null ? null : pool.pollFirst();
-            if (a == null) a = Nd4j.createUninitializedDetached(type, order, shape);
+            if (a == null) {
+                a = Nd4j.createUninitializedDetached(type, order, shape);
+            } else {
+                freedIds.remove(a.getId()); // handed out again: the session must be able to release it again
+            }
             inUse.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
             takenThisCall.add(a);
             return a;
@@ -130,6 +156,7 @@ public final class RecyclingMemory {
             inUse.forEach((k, list) -> free.computeIfAbsent(k, x -> new ArrayDeque<>()).addAll(list));
             inUse.clear();
             takenThisCall.clear();
+            freedIds.clear();
         }
 
         @Override
