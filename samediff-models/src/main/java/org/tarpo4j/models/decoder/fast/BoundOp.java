@@ -42,9 +42,14 @@ final class BoundOp {
      * pass {@code transposeB = false} and the operands as {@code (W, x)}: the matrix-vector form.
      */
     static BoundOp matmul(INDArray a, INDArray b, INDArray out, boolean transposeB, boolean accumulate) {
+        return matmul(a, b, out, transposeB, 1.0, accumulate);
+    }
+
+    /** As {@link #matmul(INDArray, INDArray, INDArray, boolean, boolean)}, the product scaled by {@code alpha}. */
+    static BoundOp matmul(INDArray a, INDArray b, INDArray out, boolean transposeB, double alpha, boolean accumulate) {
         long[] transposes = transposeB ? new long[]{0, 1} : new long[0];
         return new BoundOp("matmul", new INDArray[]{a, b}, new INDArray[]{out}, transposes,
-                new double[]{1.0, accumulate ? 1.0 : 0.0});
+                new double[]{alpha, accumulate ? 1.0 : 0.0});
     }
 
     BoundOp input(int index, INDArray array) {

@@ -37,11 +37,10 @@ import java.util.Map;
  *
  * <p>Same inputs and outputs as the graph: plain token inputs, TARPO's hybrid inputs and HRPO's gated inputs (the
  * {@link HybridEmbeddingMixer} placeholders in {@link StepInput#extra()}), left-padded rows with per-row positions and
- * the {@link AttentionMask} rule, prefill of T &gt; 1 positions and single-token steps, LoRA (merged into the weights),
+ * the {@link AttentionMask} rule, prefill of T &gt; 1 positions and single-token steps, LoRA (its adapters beside the projections),
  * and TARPO's router logits as {@code extra.get(}{@value ActionHeadRouter#LOGITS}{@code )} when asked for.
  *
- * <p>Weights are a {@link FastWeights} snapshot: build a decoder after each optimizer step (as the rollout does, one
- * per rollout). The cache grows (by copying) if more than {@code maxLength} positions are fed; size it to avoid that.
+ * <p>Weights are the model's own arrays ({@link FastWeights}: no copy of any matrix), read at every step. The cache grows (by copying) if more than {@code maxLength} positions are fed; size it to avoid that.
  * A single step's logits are the decoder's own buffer, overwritten by the next step (a fresh {@code [B, V]} array cost
  * ~170 µs a step at B = 8, V = 8192, mostly page faults); they may be column-major.
  * Every other output is a fresh array. Not thread-safe.
@@ -151,7 +150,7 @@ public final class FastDecoder implements IncrementalDecoder {
      */
     private final class Work {
         final int t, n;
-        final INDArray x, qkvRaw, qk, v, swapped, cos, sin, gateUp, inv, queries, mixed, attnOut, hidden;
+        final INDArray x, normed, qkvRaw, qk, v, swapped, cos, sin, gateUp, inv, queries, mixed, attnOut, hidden;
         final INDArray qPart, kPart, gatePart, upPart, invFlat;
         final INDArray firstHalves, secondHalves, swappedFirst, swappedSecond;   // [N·(H + Hkv), D/2] views
         final INDArray q4, k4, v4;                     // T = 1: the parts as [B, Hkv, rep or 1, D] views
@@ -163,7 +162,8 @@ public final class FastDecoder implements IncrementalDecoder {
         final BoundOp embed, cosGather, sinGather, sqnorm, qkScale, vScale, ropeCos, ropeSin, ropeAdd, gateUpScale,
                 gateTimesUp, finalScale, finalNorm;
         final org.nd4j.linalg.api.ops.Op epsilon, rsqrt, swish;         // legacy transforms, built once
-        final Projection[] qkvProj, oProj, gateUpProj, downProj;
+        final BoundOp[] inNorm, postNorm;                              // normed = x ⊙ (norm weight · sqrt(d))
+        final AdaptedProjection[] qProj, kProj, vProj, oProj, gateProj, upProj, downProj;
         final BoundOp[] qkBias, vBias, oBias, gateUpBias, downBias;    // null entries where a layer has none
         final Projection headProj, routerProj;
         final BoundOp routerBias;
@@ -175,6 +175,7 @@ public final class FastDecoder implements IncrementalDecoder {
             this.n = batch * t;
             char order = n > MATVEC_ROWS ? 'f' : 'c';
             x = Nd4j.create(dt, new long[]{n, d}, order);
+            normed = Nd4j.create(dt, new long[]{n, d}, order);
             qkvRaw = Nd4j.create(dt, new long[]{n, qkvWidth}, 'f');
             qk = Nd4j.create(dt, n, ropeWidth);
             v = Nd4j.create(dt, n, (long) kvHeads * headDim);
@@ -226,28 +227,41 @@ public final class FastDecoder implements IncrementalDecoder {
             finalNorm = BoundOp.pairwise("multiply", hidden, w.finalNorm(), hidden);
 
             int layers = w.layers().size();
-            qkvProj = new Projection[layers];
-            oProj = new Projection[layers];
-            gateUpProj = new Projection[layers];
-            downProj = new Projection[layers];
+            inNorm = new BoundOp[layers];
+            postNorm = new BoundOp[layers];
+            qProj = new AdaptedProjection[layers];
+            kProj = new AdaptedProjection[layers];
+            vProj = new AdaptedProjection[layers];
+            oProj = new AdaptedProjection[layers];
+            gateProj = new AdaptedProjection[layers];
+            upProj = new AdaptedProjection[layers];
+            downProj = new AdaptedProjection[layers];
             qkBias = new BoundOp[layers];
             vBias = new BoundOp[layers];
             oBias = new BoundOp[layers];
             gateUpBias = new BoundOp[layers];
             downBias = new BoundOp[layers];
             INDArray headInput = t == 1 ? mixed1() : mixed;
+            int q = heads * headDim;
+            INDArray qBlock = qkvRaw.get(all, NDArrayIndex.interval(0, q));       // contiguous column blocks
+            INDArray kBlock = qkvRaw.get(all, NDArrayIndex.interval(q, ropeWidth));
             for (int l = 0; l < layers; l++) {
                 FastWeights.Layer layer = w.layers().get(l);
-                qkvProj[l] = new Projection(x, layer.qkv(), qkvRaw, false);
+                inNorm[l] = BoundOp.pairwise("multiply", x, layer.inNorm(), normed);
+                postNorm[l] = BoundOp.pairwise("multiply", x, layer.postNorm(), normed);
+                qProj[l] = new AdaptedProjection(normed, layer.q(), layer.qLora(), qBlock, false, low(layer.qLora()));
+                kProj[l] = new AdaptedProjection(normed, layer.k(), layer.kLora(), kBlock, false, low(layer.kLora()));
+                vProj[l] = new AdaptedProjection(normed, layer.v(), layer.vLora(), rawV, false, low(layer.vLora()));
                 if (layer.qkvBias() != null) {
                     qkBias[l] = BoundOp.pairwise("add", qk, layer.qkvBias().get(all, NDArrayIndex.interval(0, ropeWidth)), qk);
                     vBias[l] = BoundOp.pairwise("add", v, layer.qkvBias().get(all, NDArrayIndex.interval(ropeWidth, qkvWidth)), v);
                 }
-                oProj[l] = new Projection(headInput, layer.o(), x, true);
+                oProj[l] = new AdaptedProjection(headInput, layer.o(), layer.oLora(), x, true, low(layer.oLora()));
                 oBias[l] = layer.oBias() == null ? null : BoundOp.pairwise("add", x, layer.oBias(), x);
-                gateUpProj[l] = new Projection(x, layer.gateUp(), gateUp, false);
+                gateProj[l] = new AdaptedProjection(normed, layer.gate(), layer.gateLora(), gatePart, false, low(layer.gateLora()));
+                upProj[l] = new AdaptedProjection(normed, layer.up(), layer.upLora(), upPart, false, low(layer.upLora()));
                 gateUpBias[l] = layer.gateUpBias() == null ? null : BoundOp.pairwise("add", gateUp, layer.gateUpBias(), gateUp);
-                downProj[l] = new Projection(gatePart, layer.down(), x, true);
+                downProj[l] = new AdaptedProjection(gatePart, layer.down(), layer.downLora(), x, true, low(layer.downLora()));
                 downBias[l] = layer.downBias() == null ? null : BoundOp.pairwise("add", x, layer.downBias(), x);
             }
             // single steps reuse one head output (see the class comment); a prefill's logits go into a fresh array
@@ -256,6 +270,13 @@ public final class FastDecoder implements IncrementalDecoder {
             routerOut = routeLogits ? Nd4j.create(dt, n, 2) : null;
             routerProj = routeLogits ? new Projection(hidden, w.routerWeight(), routerOut, false) : null;
             routerBias = routeLogits ? BoundOp.pairwise("add", routerOut, w.routerBias(), routerOut) : null;
+        }
+
+        private final Map<Integer, INDArray> lows = new HashMap<>();
+
+        /** The {@code [N, r]} scratch buffer of a rank-r adapter (null without one). */
+        private INDArray low(FastWeights.Adapter a) {
+            return a == null ? null : lows.computeIfAbsent((int) a.a().size(0), r -> Nd4j.create(dt, (long) n, r));
         }
 
         private Mixture mixture;
@@ -346,10 +367,13 @@ public final class FastDecoder implements IncrementalDecoder {
         lap(0, t);
 
         for (int l = 0; l < keys.length; l++) {
-            // attention block: x += o(attn(rope(qkv(norm(x)))))  — the norm weight is folded into qkv
+            // attention block: x += o(attn(rope(qkv(norm(x)))))  — the rows' rsqrt scale applied after the products
             rmsInverse(wk);
+            wk.inNorm[l].run();
             lap(1, t);
-            wk.qkvProj[l].run();
+            wk.qProj[l].run();
+            wk.kProj[l].run();
+            wk.vProj[l].run();
             lap(2, t);
             wk.qkScale.run();
             wk.vScale.run();
@@ -368,10 +392,12 @@ public final class FastDecoder implements IncrementalDecoder {
             wk.oProj[l].run();
             if (wk.oBias[l] != null) wk.oBias[l].run();
             lap(6, t);
-            // MLP block: x += down(silu(gate) · up), the post-attention norm weight folded into gate/up
+            // MLP block: x += down(silu(gate) · up)
             rmsInverse(wk);
+            wk.postNorm[l].run();
             lap(1, t);
-            wk.gateUpProj[l].run();
+            wk.gateProj[l].run();
+            wk.upProj[l].run();
             lap(7, t);
             wk.gateUpScale.run();
             if (wk.gateUpBias[l] != null) wk.gateUpBias[l].run();

@@ -14,22 +14,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The weights of a {@link DecoderGraph} laid out for {@link FastDecoder}: a snapshot taken when it is built, so it must
- * be rebuilt after the parameters change (an optimizer step). {@link FastDecoder#FastDecoder(DecoderGraph, int, int,
- * List)} builds one per decoder, i.e. per rollout, which is what keeps rollouts on the current weights.
- *
- * <p>Per layer: the q/k/v projections as one {@code [(H + 2·Hkv)·D, d]} matrix, gate and up as one {@code [2F, d]}
- * matrix (one GEMM each instead of three and two), LoRA adapters merged ({@code W + s·B·A}), and the RMSNorm weight that
- * precedes each of them folded into its columns ({@code (x̂ ⊙ w) Wᵀ = x̂ (W diag w)ᵀ}), times {@code sqrt(d)}: the
- * decoder scales rows by {@code rsqrt(Σx² + d·eps) = rsqrt(mean(x²) + eps) / sqrt(d)}, which saves two ops per norm.
- * The final norm's weight is likewise a copy times {@code sqrt(d)}.
- * Output projections, the embedding and the head are the model's own arrays unless an adapter had to be merged.
- * Building costs one copy of the q/k/v and gate/up weights (measured ~1–3 ms for the d=256 bench model).
+ * The weights of a {@link DecoderGraph} as {@link FastDecoder} reads them: the model's own arrays, never a copy of a
+ * matrix, so a decoder costs no weight memory and always sees the current values (an optimizer step updates the
+ * arrays in place). LoRA adapters stay separate ({@code x Wᵀ + s·(x Aᵀ) Bᵀ}, two thin products beside the projection).
+ * The only copies are the RMSNorm weights times {@code sqrt(d)} ({@code d} floats each): the decoder scales rows by
+ * {@code rsqrt(Σx² + d·eps) = rsqrt(mean(x²) + eps) / sqrt(d)}, which saves two ops per norm, and q/k/v biases
+ * concatenated into one row.
  */
 public final class FastWeights {
-    /** One decoder layer. Biases are null when the model has none. */
-    public record Layer(INDArray qkv, INDArray qkvBias, INDArray o, INDArray oBias, INDArray postNorm,
-                        INDArray gateUp, INDArray gateUpBias, INDArray down, INDArray downBias) {}
+    /** A LoRA adapter on a projection: {@code y += scale · (x Aᵀ) Bᵀ}, {@code A [r, in]}, {@code B [out, r]}. */
+    public record Adapter(INDArray a, INDArray b, double scale) {}
+
+    /**
+     * One decoder layer: the projections in Hugging Face layout {@code [out, in]}, their adapters (null where none),
+     * the two norm weights times {@code sqrt(d)} as {@code [1, d]} rows, biases as rows (null when the model has none).
+     */
+    public record Layer(INDArray inNorm, INDArray q, INDArray k, INDArray v, INDArray qkvBias, INDArray o, INDArray oBias,
+                        INDArray postNorm, INDArray gate, INDArray up, INDArray gateUpBias, INDArray down, INDArray downBias,
+                        Adapter qLora, Adapter kLora, Adapter vLora, Adapter oLora, Adapter gateLora, Adapter upLora,
+                        Adapter downLora) {}
 
     /** HRPO's gate ({@code hrpo_gate.*}). */
     public record HrpoGate(INDArray rWeight, INDArray rBias, INDArray iWeight, INDArray iBias, INDArray lambda) {}
@@ -61,7 +64,7 @@ public final class FastWeights {
         this.maxPositions = maxPositions;
     }
 
-    /** A snapshot of the graph's current parameters. */
+    /** The graph's weights (its parameter arrays, by reference). */
     public static FastWeights of(DecoderGraph model) {
         if (model.sd().hasVariable(org.tarpo4j.layers.tarpo.LatentInputMixer.LATENT_INPUTS)) {
             // the eager path has no latent-vector input: it would silently read the tokens instead
@@ -75,20 +78,19 @@ public final class FastWeights {
         double rootD = Math.sqrt(c.hiddenSize());
         for (int l = 0; l < c.numHiddenLayers(); l++) {
             String a = "model.layers." + l + ".self_attn.", m = "model.layers." + l + ".mlp.";
-            INDArray inNorm = p.get("model.layers." + l + ".input_layernorm.weight");
-            INDArray postNorm = p.get("model.layers." + l + ".post_attention_layernorm.weight");
-            INDArray qkv = Nd4j.concat(0, merged(p, a + "q_proj", lora), merged(p, a + "k_proj", lora),
-                    merged(p, a + "v_proj", lora));
-            qkv.muliRowVector(inNorm).muli(rootD);
+            INDArray inNorm = row(p.get("model.layers." + l + ".input_layernorm.weight")).mul(rootD);
+            INDArray postNorm = row(p.get("model.layers." + l + ".post_attention_layernorm.weight")).mul(rootD);
             INDArray qkvBias = c.qkvBias()
                     ? Nd4j.concat(0, p.get(a + "q_proj.bias"), p.get(a + "k_proj.bias"), p.get(a + "v_proj.bias")).reshape(1, -1)
                     : null;
-            INDArray gateUp = Nd4j.concat(0, merged(p, m + "gate_proj", lora), merged(p, m + "up_proj", lora));
-            gateUp.muliRowVector(postNorm).muli(rootD);
             INDArray gateUpBias = c.mlpBias() ? Nd4j.concat(0, p.get(m + "gate_proj.bias"), p.get(m + "up_proj.bias")).reshape(1, -1) : null;
-            layers.add(new Layer(qkv, qkvBias, merged(p, a + "o_proj", lora), c.outputBias() ? row(p.get(a + "o_proj.bias")) : null,
-                    postNorm, gateUp, gateUpBias, merged(p, m + "down_proj", lora),
-                    c.mlpBias() ? row(p.get(m + "down_proj.bias")) : null));
+            layers.add(new Layer(inNorm, p.get(a + "q_proj.weight"), p.get(a + "k_proj.weight"), p.get(a + "v_proj.weight"),
+                    qkvBias, p.get(a + "o_proj.weight"), c.outputBias() ? row(p.get(a + "o_proj.bias")) : null,
+                    postNorm, p.get(m + "gate_proj.weight"), p.get(m + "up_proj.weight"), gateUpBias,
+                    p.get(m + "down_proj.weight"), c.mlpBias() ? row(p.get(m + "down_proj.bias")) : null,
+                    adapter(p, a + "q_proj", lora), adapter(p, a + "k_proj", lora), adapter(p, a + "v_proj", lora),
+                    adapter(p, a + "o_proj", lora), adapter(p, m + "gate_proj", lora), adapter(p, m + "up_proj", lora),
+                    adapter(p, m + "down_proj", lora)));
         }
         INDArray embedding = p.get("model.embed_tokens.weight");
         INDArray head = model.lmHead().getArr();
@@ -103,15 +105,11 @@ public final class FastWeights {
                 hrpo ? Inputs.HRPO : soft ? Inputs.HYBRID : Inputs.TOKENS, model.options().maxPositions());
     }
 
-    /** {@code W + s·B·A} when an adapter sits on this projection, else the model's own array. */
-    private static INDArray merged(Parameters p, String name, LoraConfig lora) {
-        INDArray w = p.get(name + ".weight");
+    /** The adapter on this projection, or null. */
+    private static Adapter adapter(Parameters p, String name, LoraConfig lora) {
         String proj = name.substring(name.lastIndexOf('.') + 1);
-        if (lora == null || !lora.appliesTo(proj) || !p.contains(name + ".lora_A.weight")) return w;
-        INDArray a = p.get(name + ".lora_A.weight"), b = p.get(name + ".lora_B.weight");
-        INDArray out = w.dup();
-        Nd4j.gemm(b, a, out, false, false, lora.scale(), 1.0);
-        return out;
+        if (lora == null || !lora.appliesTo(proj) || !p.contains(name + ".lora_A.weight")) return null;
+        return new Adapter(p.get(name + ".lora_A.weight"), p.get(name + ".lora_B.weight"), lora.scale());
     }
 
     private static INDArray row(INDArray v) { return v.reshape(1, v.length()); }

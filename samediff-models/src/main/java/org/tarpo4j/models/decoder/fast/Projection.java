@@ -3,7 +3,7 @@ package org.tarpo4j.models.decoder.fast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@code y = x Wᵀ} ({@code + y} when accumulating), {@code x [N, in]}, {@code W [out, in]}, {@code y [N, out]}, bound
+ * {@code y = α x Wᵀ} ({@code + y} when accumulating), {@code x [N, in]}, {@code W [out, in]}, {@code y [N, out]}, bound
  * once. Up to {@value FastDecoder#MATVEC_ROWS} rows go through the matrix-vector form of {@code matmul} ({@code W · x_r},
  * rank-1 {@code x_r}), one per row: in M2.1 that is 4–7× faster than a GEMM of one row (measured: 1×256 by 8192×256,
  * 0.19 vs 1.3 ms) and still 1.5–6× faster at 2–4 rows; from 8 rows on the GEMM is as fast or faster.
@@ -12,15 +12,19 @@ final class Projection {
     private final BoundOp[] ops;
 
     Projection(INDArray x, INDArray w, INDArray y, boolean accumulate) {
+        this(x, w, y, 1.0, accumulate);
+    }
+
+    Projection(INDArray x, INDArray w, INDArray y, double alpha, boolean accumulate) {
         int n = (int) x.size(0);
         if (n > FastDecoder.MATVEC_ROWS) {
-            ops = new BoundOp[]{BoundOp.matmul(x, w, y, true, accumulate)};
+            ops = new BoundOp[]{BoundOp.matmul(x, w, y, true, alpha, accumulate)};
             return;
         }
         ops = new BoundOp[n];
         for (int r = 0; r < n; r++) {
             INDArray xr = n == 1 ? x.reshape(x.length()) : x.getRow(r), yr = n == 1 ? y.reshape(y.length()) : y.getRow(r);
-            ops[r] = BoundOp.matmul(w, xr, yr, false, accumulate);
+            ops[r] = BoundOp.matmul(w, xr, yr, false, alpha, accumulate);
         }
     }
 
