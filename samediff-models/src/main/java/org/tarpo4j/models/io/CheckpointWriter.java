@@ -45,12 +45,27 @@ public final class CheckpointWriter {
      */
     public static void write(Path modelDir, Map<String, INDArray> tensors, SafeTensorsDType dtype, long maxShardBytes)
             throws IOException {
+        write(modelDir, tensors, dtype, maxShardBytes, false);
+    }
+
+    /**
+     * As {@link #write(Path, Map, SafeTensorsDType, long)}, but always as shards with an index, even a single
+     * {@code model-00001-of-00001.safetensors}: loaders that glob {@code *.safetensors} (vLLM) then read only the files
+     * the index names, and other safetensors files beside the model (our latent heads) are left alone.
+     */
+    public static void writeIndexed(Path modelDir, Map<String, INDArray> tensors, SafeTensorsDType dtype, long maxShardBytes)
+            throws IOException {
+        write(modelDir, tensors, dtype, maxShardBytes, true);
+    }
+
+    private static void write(Path modelDir, Map<String, INDArray> tensors, SafeTensorsDType dtype, long maxShardBytes,
+                              boolean alwaysIndex) throws IOException {
         if (maxShardBytes <= 0) throw new IllegalArgumentException("maxShardBytes must be positive: " + maxShardBytes);
         Files.createDirectories(modelDir);
         List<Map<String, INDArray>> shards = split(tensors, dtype, maxShardBytes);
         Path single = modelDir.resolve(Checkpoint.SINGLE_FILE);
         Path index = modelDir.resolve(Checkpoint.INDEX_FILE);
-        if (shards.size() == 1) {
+        if (shards.size() == 1 && !alwaysIndex) {
             SafeTensorsWriter.write(single, tensors, dtype, METADATA);
             Files.deleteIfExists(index);
             deleteShardsExcept(modelDir, Set.of());
