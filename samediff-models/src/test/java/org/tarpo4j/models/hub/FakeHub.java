@@ -114,7 +114,7 @@ final class FakeHub implements AutoCloseable {
         dropOnRequest.put(file, which);
     }
 
-    /** The first content GET of the file pauses for 3 s after {@code bytes}. */
+    /** The first content GET of the file pauses for 10 s after {@code bytes}. */
     void stallAfter(String file, int bytes) { stallAfter.put(file, bytes); }
 
     void serveCorrupt(String file, byte[] content) { corrupt.put(file, content); }
@@ -303,7 +303,7 @@ final class FakeHub implements AutoCloseable {
             out.write(served, start, stall);
             out.flush();
             try {
-                Thread.sleep(3000);
+                Thread.sleep(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -169,7 +169,7 @@ class HubDownloadTest {
         List<FakeHub.Request> gets = contentGets("model.safetensors");
         assertEquals(2, gets.size(), gets.toString());
         assertTrue(gets.get(1).range() != null, gets.toString());
-        assertTrue(seconds < 2.8, "the stalled connection was cut before the server's 3 s pause ended: " + seconds + " s");
+        assertTrue(seconds < 7, "the stalled connection was cut long before the server's 10 s pause ended: " + seconds + " s");
     }
 
     @Test
