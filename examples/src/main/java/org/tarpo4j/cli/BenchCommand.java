@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.tarpo4j.bench.Benchmark;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.DataDirectory;
+import org.tarpo4j.models.hub.ModelResolver;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.config.ModelConfig;
 import picocli.CommandLine.ArgGroup;
@@ -24,8 +25,8 @@ final class BenchCommand implements Callable<Integer> {
     Source source;
 
     static final class Source {
-        @Option(names = "--model", description = "Hugging Face model directory")
-        Path model;
+        @Option(names = "--model", description = "a Hugging Face model directory or hub id (namespace/name[@revision], from the HF cache or downloaded)")
+        String model;
         @Option(names = "--config", description = "a config.json: random weights of that shape")
         Path config;
     }
@@ -62,12 +63,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CausalLm lm = source.model != null ? CausalLm.fromPretrained(source.model)
+        Path modelDir = source.model != null ? ModelResolver.fromEnvironment().resolve(source.model) : null;
+        CausalLm lm = modelDir != null ? CausalLm.fromPretrained(modelDir)
                 : CausalLm.initialise(ModelConfig.read(source.config), 0, null);
         var settings = new Benchmark.Settings(batch, promptLength, newTokens, trainLength, repeats, LatentMode.parse(mode), decoder);
         Map<String, Object> result = Benchmark.run(lm, settings);
         if (peer) {
-            List<String> modelArgs = source.model != null ? List.of("--model", source.model.toString())
+            List<String> modelArgs = source.model != null ? List.of("--model", modelDir.toString())
                     : List.of("--config", source.config.toString());
             result = Benchmark.withPeer(result, settings,
                     new Benchmark.Peer(python, DataDirectory.require("bench/pytorch_peer.py"), modelArgs));

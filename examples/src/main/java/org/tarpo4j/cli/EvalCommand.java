@@ -34,8 +34,8 @@ import java.util.concurrent.Callable;
         description = "Samples k completions per problem (stochastic routing) and reports avg@k with a 95%% interval, "
                 + "unbiased pass@k, maj@k, generated and effective tokens and the soft ratio, as JSON and a table.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model directory (a checkpoint with latent_heads.safetensors restores its router)")
-    Path model;
+    @Option(names = "--model", required = true, description = "model directory or hub id (namespace/name[@revision]); a checkpoint with latent_heads.safetensors restores its router")
+    String model;
 
     @Option(names = "--adapter", description = "a LoRA checkpoint (adapter_model.safetensors) to apply")
     Path adapter;

@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
         description = "Generates a continuation with the KV-cached decoder. Samples (temperature, top-k, top-p) "
                 + "unless --greedy; stops at the model's end-of-sequence ids.")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Hugging Face model directory")
-    Path model;
+    @Option(names = "--model", required = true, description = "a Hugging Face model directory or hub id (namespace/name[@revision], from the HF cache or downloaded)")
+    String model;
 
     @ArgGroup(multiplicity = "1")
     Input input;

@@ -23,7 +23,7 @@ final class GenericTraining {
     static int run(TarpoConfig c, boolean resume) throws Exception {
         if (c.modelPath == null) throw new IllegalArgumentException("config: modelPath is required");
         if (c.trainData == null) throw new IllegalArgumentException("config: trainData is required");
-        CausalLm model = CausalLm.fromPretrained(Path.of(c.modelPath));
+        CausalLm model = CausalLm.fromPretrained(c.modelPath); // a directory or a hub id
         HfTokenizer tok = model.requireTokenizer();
         ProblemSet data = Datasets.load(c.dataFormat, Path.of(c.trainData));
         PromptBuilder prompts = new PromptBuilder(ChatTemplates.forModelType(model.config().modelType()));

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
         description = "Writes the logits [T, V] of one unpadded sequence (positions 0..T-1) as a safetensors file "
                 + "with one F32 tensor 'logits'.")
 final class LogitsCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Hugging Face model directory")
-    Path model;
+    @Option(names = "--model", required = true, description = "a Hugging Face model directory or hub id (namespace/name[@revision], from the HF cache or downloaded)")
+    String model;
 
     @Option(names = "--ids", required = true, split = ",", description = "token ids, e.g. 1,2,3")
     int[] ids;

@@ -53,8 +53,8 @@ final class SftCommand implements Callable<Integer> {
     @Option(names = "--coconut", description = "COCONUT's continuous-thought curriculum")
     boolean coconut;
 
-    @Option(names = "--model", description = "--coconut on a Hugging Face model (with --data)")
-    Path model;
+    @Option(names = "--model", description = "--coconut on a Hugging Face model (with --data): a directory or hub id")
+    String model;
 
     @Option(names = "--data", description = "GSM8K-format JSONL (question, answer with one step a line and '#### N')")
     Path data;

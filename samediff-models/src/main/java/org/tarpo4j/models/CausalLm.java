@@ -12,6 +12,7 @@ import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.WeightLayout;
 import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Generator;
+import org.tarpo4j.models.hub.ModelResolver;
 import org.tarpo4j.models.io.AtomicDirectory;
 import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.io.Checkpoint;
@@ -67,6 +68,16 @@ public final class CausalLm implements AutoCloseable {
         boolean hasTokenizer = Files.isRegularFile(dir.resolve(HfTokenizer.TOKENIZER_JSON));
         HfTokenizer tokenizer = hasTokenizer ? HfTokenizer.load(dir) : null;
         return new CausalLm(config, parameters, tokenizer, hasTokenizer ? dir : null);
+    }
+
+    /**
+     * Loads the model {@code reference} names: a directory, or a Hugging Face hub id with an optional revision
+     * ({@code Qwen/Qwen2.5-0.5B-Instruct@main}), taken from the Hugging Face cache or downloaded into it as the
+     * environment says ({@code HF_HOME}, {@code HF_HUB_CACHE}, {@code HF_HUB_OFFLINE}, {@code HF_ENDPOINT},
+     * {@code HF_TOKEN}); see {@link ModelResolver}.
+     */
+    public static CausalLm fromPretrained(String reference) throws IOException {
+        return fromPretrained(ModelResolver.fromEnvironment().resolve(reference));
     }
 
     /** A freshly initialised model of the given shape (normal(0, 0.02) weights, unit norms). */

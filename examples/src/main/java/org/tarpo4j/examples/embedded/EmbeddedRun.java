@@ -79,7 +79,7 @@ public final class EmbeddedRun {
     public static Map<String, Object> run(EmbeddedTask task, TarpoConfig config, Path runDir, boolean evaluateBefore) throws IOException {
         EmbeddedPreset p = task.preset();
         Files.createDirectories(runDir);
-        CausalLm model = CausalLm.fromPretrained(Path.of(config.modelPath));
+        CausalLm model = CausalLm.fromPretrained(config.modelPath);
         List<Problem> eval = task.heldOut(p.evalProblems());
 
         long t0 = System.nanoTime();

@@ -39,7 +39,7 @@ import java.util.Map;
  */
 public final class TarpoConfig {
     // --- model and data
-    /** Hugging Face directory of the starting model. */
+    /** The starting model: a Hugging Face directory or hub id with optional revision ({@code Qwen/Qwen2.5-0.5B-Instruct@main}). */
     public String modelPath;
     /** Training data: a JSONL file (format by {@link #dataFormat}); unused for the embedded task ({@code arith}). */
     public String trainData;

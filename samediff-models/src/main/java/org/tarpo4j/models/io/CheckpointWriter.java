@@ -46,9 +46,17 @@ public final class CheckpointWriter {
      */
     public static void write(Path modelDir, Map<String, INDArray> tensors, SafeTensorsDType dtype, long maxShardBytes)
             throws IOException {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        tensors.forEach((name, array) -> shapes.put(name, array.shape()));
-        write(modelDir, shapes, tensors::get, false, dtype, maxShardBytes);
+        write(modelDir, shapesOf(tensors), tensors::get, false, dtype, maxShardBytes, false);
+    }
+
+    /**
+     * As {@link #write(Path, Map, SafeTensorsDType, long)}, but always as shards with an index, even a single
+     * {@code model-00001-of-00001.safetensors}: loaders that glob {@code *.safetensors} (vLLM) then read only the files
+     * the index names, and other safetensors files beside the model (our latent heads) are left alone.
+     */
+    public static void writeIndexed(Path modelDir, Map<String, INDArray> tensors, SafeTensorsDType dtype, long maxShardBytes)
+            throws IOException {
+        write(modelDir, shapesOf(tensors), tensors::get, false, dtype, maxShardBytes, true);
     }
 
     /**
@@ -60,12 +68,23 @@ public final class CheckpointWriter {
      */
     public static void write(Path modelDir, Map<String, long[]> shapes, Function<String, INDArray> produce, boolean closeAfter,
                              SafeTensorsDType dtype, long maxShardBytes) throws IOException {
+        write(modelDir, shapes, produce, closeAfter, dtype, maxShardBytes, false);
+    }
+
+    private static Map<String, long[]> shapesOf(Map<String, INDArray> tensors) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((name, array) -> shapes.put(name, array.shape()));
+        return shapes;
+    }
+
+    private static void write(Path modelDir, Map<String, long[]> shapes, Function<String, INDArray> produce, boolean closeAfter,
+                              SafeTensorsDType dtype, long maxShardBytes, boolean alwaysIndex) throws IOException {
         if (maxShardBytes <= 0) throw new IllegalArgumentException("maxShardBytes must be positive: " + maxShardBytes);
         Files.createDirectories(modelDir);
         List<List<String>> shards = split(shapes, dtype, maxShardBytes);
         Path single = modelDir.resolve(Checkpoint.SINGLE_FILE);
         Path index = modelDir.resolve(Checkpoint.INDEX_FILE);
-        if (shards.size() == 1) {
+        if (shards.size() == 1 && !alwaysIndex) {
             writeShard(single, shards.get(0), produce, closeAfter, dtype);
             Files.deleteIfExists(index);
             deleteShardsExcept(modelDir, Set.of());

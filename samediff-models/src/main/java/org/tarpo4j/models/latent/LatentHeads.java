@@ -79,8 +79,13 @@ public final class LatentHeads {
 
     /** Writes the head parameters (if any) to {@code dir/}{@value #FILE}. */
     public static void save(Path dir, Parameters parameters) throws IOException {
+        save(dir, parameters.asMap());
+    }
+
+    /** Writes the head parameters among {@code parameters} (if any) to {@code dir/}{@value #FILE}, in float32. */
+    public static void save(Path dir, Map<String, INDArray> parameters) throws IOException {
         Map<String, INDArray> heads = new LinkedHashMap<>();
-        parameters.asMap().forEach((k, v) -> { if (isHeadParameter(k)) heads.put(k, v); });
+        parameters.forEach((k, v) -> { if (isHeadParameter(k)) heads.put(k, v); });
         if (!heads.isEmpty()) SafeTensorsWriter.write(dir.resolve(FILE), heads, SafeTensorsDType.F32, Map.of("format", "pt"));
     }
 

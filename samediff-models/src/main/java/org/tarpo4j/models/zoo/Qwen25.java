@@ -3,15 +3,22 @@ package org.tarpo4j.models.zoo;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.config.ConfigException;
 import org.tarpo4j.models.config.ModelConfig;
+import org.tarpo4j.models.hub.ModelResolver;
 import org.tarpo4j.models.tokenizer.ChatMlTemplate;
 import org.tarpo4j.models.tokenizer.ChatTemplate;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Qwen2.5 models (model_type {@code qwen2}) from a local Hugging Face directory; nothing is downloaded. */
+/** Qwen2.5 models (model_type {@code qwen2}) from a local Hugging Face directory, or a hub id
+ * taken from the Hugging Face cache or downloaded into it (see {@link CausalLm#fromPretrained(String)}). */
 public final class Qwen25 {
     private Qwen25() {}
+
+    /** A directory or a hub id with an optional revision ({@code org/name@main}). */
+    public static CausalLm fromPretrained(String reference) throws IOException {
+        return fromPretrained(ModelResolver.fromEnvironment().resolve(reference));
+    }
 
     public static CausalLm fromPretrained(Path dir) throws IOException {
         ModelConfig c = ModelConfig.read(dir);
