@@ -53,6 +53,21 @@ public final class RecyclingMemory {
     }
 
     /**
+     * The most bytes the session memory of {@code graph} (on this thread) has held at once since the last
+     * {@link #resetPeak}: the working memory of its passes. 0 before its first pass.
+     */
+    public static long peakBytes(SameDiff graph) {
+        InferenceSession session = graph.getSessions().get(Thread.currentThread().getId());
+        return session != null && session.getMmgr() instanceof Manager m ? m.peakHeld : 0;
+    }
+
+    /** Starts a new high-water mark at what the pool holds now. */
+    public static void resetPeak(SameDiff graph) {
+        InferenceSession session = graph.getSessions().get(Thread.currentThread().getId());
+        if (session != null && session.getMmgr() instanceof Manager m) m.peakHeld = m.held;
+    }
+
+    /**
      * The session's record of the array ids it has released. M2.1 never clears it, and releases an array only if its
      * id is not in it: an array handed out again after a release (the point of a pool) would never be released a
      * second time, and the set would grow by thousands of ids a step. The manager keeps it in step with the pool.
@@ -80,12 +95,17 @@ public final class RecyclingMemory {
         }
 
         private final Set<Long> freedIds;
+        private long held, peakHeld;   // bytes of every array the pool owns (in use or free), and their high-water mark
         private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
         private final Map<Key, List<INDArray>> inUse = new HashMap<>();
         private final Set<INDArray> takenThisCall = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
         Manager(Set<Long> freedIds) {
             this.freedIds = freedIds;
+        }
+
+        private static long bytes(INDArray a) {
+            return a.length() * a.dataType().width();
         }
 
         @Override
@@ -106,6 +126,8 @@ public final class RecyclingMemory {
             INDArray a = pool == null ? null : pool.pollFirst();
             if (a == null) {
                 a = Nd4j.createUninitializedDetached(type, order, shape);
+                held += bytes(a);
+                peakHeld = Math.max(peakHeld, held);
             } else {
                 freedIds.remove(a.getId()); // handed out again: the session must be able to release it again
             }
@@ -148,6 +170,7 @@ public final class RecyclingMemory {
                 ArrayDeque<INDArray> pool = it.next().getValue();
                 pool.removeIf(a -> {
                     if (takenThisCall.contains(a)) return false;
+                    held -= bytes(a);
                     if (a.closeable()) a.close();
                     return true;
                 });

@@ -2,7 +2,7 @@ package org.tarpo4j.rl.eval;
 
 import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Rng;
-import org.tarpo4j.models.memory.MemoryEstimate;
+import org.tarpo4j.models.memory.MemoryPlan;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.reward.AnswerExtraction;
@@ -50,8 +50,8 @@ public final class Evaluator {
         // every prompt and the largest batch are checked before the first sample, not when their batch comes
         int longest = PromptLengths.requireFit(problems, prompts, rollout.maxCompletionLength(),
                 new ContextWindow(policy.model().maxContext()), benchmark);
-        MemoryEstimate.generation(policy.model().config(), (long) Math.min(promptsPerBatch, problems.size()) * k, longest,
-                rollout.maxCompletionLength(), policy.model().parameters().count()).requireWithinNd4jLimit();
+        MemoryPlan.generation(policy.model().config(), (long) Math.min(promptsPerBatch, problems.size()) * k, longest,
+                rollout.maxCompletionLength(), policy.model().parameters().count()).requireWithinLimit();
         MixedRollout sampler = new MixedRollout(policy, rollout, text);
         Rng rng = new Rng(seed);
         double[] accuracy = new double[problems.size()];

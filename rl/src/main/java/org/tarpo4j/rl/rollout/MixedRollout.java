@@ -14,7 +14,7 @@ import org.tarpo4j.models.generation.PromptBatch;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.generation.StepSampler;
 import org.tarpo4j.models.latent.LatentMode;
-import org.tarpo4j.models.memory.MemoryEstimate;
+import org.tarpo4j.models.memory.MemoryPlan;
 import org.tarpo4j.rl.policy.Policy;
 
 import java.util.ArrayList;
@@ -111,8 +111,8 @@ public final class MixedRollout {
         int total = prompts.size() * g;
         int perBatch = config.batchRows() == 0 ? total : Math.min(config.batchRows(), total);
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
-        MemoryEstimate.generation(policy.model().config(), perBatch, longest, newPositions,
-                policy.model().parameters().count()).requireWithinNd4jLimit();
+        MemoryPlan.generation(policy.model().config(), perBatch, longest, newPositions,
+                policy.model().parameters().count()).requireWithinLimit();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
             int[] p = prompts.get(i);

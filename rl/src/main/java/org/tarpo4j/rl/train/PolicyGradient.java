@@ -37,11 +37,12 @@ final class PolicyGradient implements AutoCloseable {
     private final long tokens;
 
     /**
+     * @param microBatchRows completions per forward/backward pass
      * @param prompts     each completion's prompt ids (one entry per completion)
      * @param advantages  one per completion
      * @param reference   the frozen reference for the KL terms, or null when β = 0
      */
-    PolicyGradient(Policy policy, ReferencePolicy reference, TarpoConfig config, List<int[]> prompts,
+    PolicyGradient(Policy policy, ReferencePolicy reference, TarpoConfig config, int microBatchRows, List<int[]> prompts,
                    List<Completion> completions, double[] advantages, int padId) {
         this.policy = policy;
         int n = completions.size();
@@ -54,7 +55,7 @@ final class PolicyGradient implements AutoCloseable {
         }
         this.tokens = total;
         double[] rowWeights = LossAggregation.rowWeights(config.loss().lossType(), rowTokens, config.maxCompletionLength);
-        int size = config.perDeviceTrainBatchSize == null ? n : config.perDeviceTrainBatchSize;
+        int size = microBatchRows;
         for (int start = 0; start < n; start += size) {
             int end = Math.min(n, start + size);
             TrainingBatch batch = new TrainingBatch(prompts.subList(start, end), completions.subList(start, end), padId,

@@ -5,7 +5,7 @@ import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
-import org.tarpo4j.models.memory.MemoryEstimate;
+import org.tarpo4j.models.memory.MemoryPlan;
 import org.tarpo4j.models.training.AdamW;
 import org.tarpo4j.models.training.GradientClipping;
 import org.tarpo4j.models.training.LearningRateSchedule;
@@ -35,8 +35,9 @@ import java.util.Set;
  * gradient are skipped (counted in the metrics); checkpoints are written atomically and a run resumes exactly.
  *
  * <p>Limits, checked when the trainer is built: every training prompt must leave room for {@code maxCompletionLength}
- * tokens in the model's context (else the error lists the problems), and the estimated memory of a step must fit
- * ND4J's limit.
+ * tokens in the model's context (else the error lists the problems), and the planned memory of a step
+ * ({@link MemoryPlan}, printed on stderr) must fit the process's limit, the rollout and the update being cut into
+ * batches that fit when their sizes are not given.
  */
 public final class TarpoTrainer {
     private final TarpoConfig config;
@@ -48,6 +49,7 @@ public final class TarpoTrainer {
     private final ProblemSampler sampler;
     private final ReferencePolicy reference;         // null when beta = 0
     private final TrainableParameters trainable;
+    private final Batching batching;
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final MetricsLog log;
@@ -72,7 +74,8 @@ public final class TarpoTrainer {
         // fail at the start, not at the step that samples a problem too long or a batch too large
         int longestPrompt = PromptLengths.requireFit(train, prompts, config.maxCompletionLength,
                 new ContextWindow(model.maxContext()), "training data");
-        requireMemory(config, model, trainable, longestPrompt);
+        this.batching = planMemory(config, model, trainable, longestPrompt);
+        System.err.println(batching.plan().table());
         Set<Integer> banned = bannedIds(config, model);
         PolicyLoss.attachLogProbs(policy, config.temperature, banned);
         PolicyLoss.attachLoss(policy, config.loss());
@@ -82,7 +85,7 @@ public final class TarpoTrainer {
         this.rollout = new MixedRollout(policy, new RolloutConfig(config.numGenerations, config.sampling(),
                 config.maxCompletionLength, config.greedyRouting, config.answerMarker,
                 new HashSet<>(model.config().eosTokenIds()), banned, pad)
-                .withBatchRows(config.rolloutBatchSize == null ? 0 : config.rolloutBatchSize), text);
+                .withBatchRows(batching.rolloutRows()), text);
         this.sampler = new ProblemSampler(train, config.seed);
         this.optimizer = trainable.optimizer(config);
         this.schedule = new LearningRateSchedule(config.lrKind(), (int) Math.ceil(config.warmupRatio * config.maxSteps), config.maxSteps);
@@ -90,18 +93,39 @@ public final class TarpoTrainer {
         this.checkpoints = new CheckpointManager(output, config);
     }
 
+    /** How a step is cut to fit memory: completions decoded together and completions per forward/backward pass. */
+    record Batching(int rolloutRows, int microBatchRows, MemoryPlan plan) {}
+
     /**
-     * Refuses, before the reference copy, the optimiser moments or any batch is allocated, a step whose rollout
-     * ({@code promptsPerStep × numGenerations} rows up to the longest prompt plus {@code maxCompletionLength}) or update
-     * cannot fit ND4J's memory limit ({@link MemoryEstimate}).
+     * Plans a step's memory before the reference copy, the optimiser moments or any batch is allocated
+     * ({@link MemoryPlan}): an unset {@code rollout_batch_size} or {@code per_device_train_batch_size} becomes the
+     * largest that fits (all of a step's rows when they do; halved until it fits otherwise), a set one is used as given.
+     * Refused, naming the keys, when even one row at a time, or the given sizes, cannot fit.
      */
-    private static void requireMemory(TarpoConfig c, CausalLm model, TrainableParameters trainable, int longestPrompt) {
-        long rows = (long) c.promptsPerStep * c.numGenerations;
+    static Batching planMemory(TarpoConfig c, CausalLm model, TrainableParameters trainable, int longestPrompt) {
+        int rows = c.promptsPerStep * c.numGenerations;
+        long limit = MemoryPlan.limitBytes();
+        int rollout = c.rolloutBatchSize != null ? Math.min(c.rolloutBatchSize, rows) : rows;
+        int micro = c.perDeviceTrainBatchSize != null ? Math.min(c.perDeviceTrainBatchSize, rows) : rows;
+        MemoryPlan plan = plan(c, model, trainable, longestPrompt, rollout, micro);
+        while (!plan.fits(limit) && (c.rolloutBatchSize == null && rollout > 1 || c.perDeviceTrainBatchSize == null && micro > 1)) {
+            boolean rolloutBinds = MemoryPlan.sum(plan.rollout()) >= MemoryPlan.sum(plan.update());
+            if (rolloutBinds && c.rolloutBatchSize == null && rollout > 1) rollout = (rollout + 1) / 2;
+            else if (c.perDeviceTrainBatchSize == null && micro > 1) micro = (micro + 1) / 2;
+            else rollout = (rollout + 1) / 2;
+            plan = plan(c, model, trainable, longestPrompt, rollout, micro);
+        }
+        plan.requireWithinLimit();
+        return new Batching(rollout, micro, plan);
+    }
+
+    private static MemoryPlan plan(TarpoConfig c, CausalLm model, TrainableParameters trainable, int longestPrompt,
+                                   int rolloutRows, int microBatchRows) {
         long parameters = model.parameters().count();
-        long frozenCopy = c.beta > 0 && !c.useLora ? parameters : 0; // full fine-tuning copies the reference model
-        MemoryEstimate.generation(model.config(), rows, longestPrompt, c.maxCompletionLength, parameters).requireWithinNd4jLimit();
-        MemoryEstimate.trainingStep(model.config(), rows, (long) longestPrompt + c.maxCompletionLength, parameters,
-                trainable.count(), frozenCopy).requireWithinNd4jLimit();
+        long referenceCopy = c.beta > 0 && !c.useLora ? parameters : 0; // full fine-tuning copies the reference model
+        return MemoryPlan.training(model.config(), new MemoryPlan.Training(parameters, trainable.count(), referenceCopy,
+                rolloutRows, longestPrompt, c.maxCompletionLength, microBatchRows,
+                (long) longestPrompt + c.maxCompletionLength, !c.useLora));
     }
 
     private static Set<Integer> bannedIds(TarpoConfig c, CausalLm model) {
@@ -189,8 +213,8 @@ public final class TarpoTrainer {
         boolean skipped = false;
         double lrFactor = schedule.factor(step);
         long t2, t3;
-        try (PolicyGradient gradient = new PolicyGradient(policy, reference, config, perCompletionPrompt, completions,
-                advantages, rollout.config().padTokenId())) {
+        try (PolicyGradient gradient = new PolicyGradient(policy, reference, config, batching.microBatchRows(),
+                perCompletionPrompt, completions, advantages, rollout.config().padTokenId())) {
             t2 = System.nanoTime();
             for (int it = 0; it < config.numIterations; it++) {
                 PolicyGradient.Result r = gradient.compute(trainable.names());
@@ -243,6 +267,7 @@ public final class TarpoTrainer {
 
     /** The micro-batched gradient of given completions under another config's loss settings (for tests). */
     PolicyGradient policyGradient(TarpoConfig c, List<int[]> prompts, List<Completion> completions, double[] advantages) {
-        return new PolicyGradient(policy, reference, c, prompts, completions, advantages, rollout.config().padTokenId());
+        int micro = c.perDeviceTrainBatchSize == null ? completions.size() : c.perDeviceTrainBatchSize;
+        return new PolicyGradient(policy, reference, c, micro, prompts, completions, advantages, rollout.config().padTokenId());
     }
 }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,14 +106,29 @@ class TrainerLimitsTest {
     }
 
     @Test
-    void aStepBeyondTheMemoryLimitIsRefusedBeforeAllocating(@TempDir Path tmp) {
+    void aStepBeyondTheMemoryLimitIsRefusedBeforeAllocatingNamingTheKey(@TempDir Path tmp) {
         TarpoConfig c = TrainerTestSupport.config("tarpo", false);
-        c.promptsPerStep = 1_000_000; // 4M rows: the update's logits and attention alone need tens of GiB
+        c.promptsPerStep = 1_000_000;               // 4M rows in one forward/backward pass: hundreds of GiB
+        c.perDeviceTrainBatchSize = 4_000_000;
         Path run = tmp.resolve("run");
         MemoryLimitExceededException e = assertThrows(MemoryLimitExceededException.class,
                 () -> TrainerTestSupport.trainer(c, RlTestModels.model(1), run));
-        assertNames(e, "4000000 rows", "GiB", "maxbytes");
+        assertNames(e, "micro-batches of 4000000 rows", "GiB", "maxphysicalbytes", "per_device_train_batch_size");
         assertTrue(e.estimateBytes() > e.limitBytes());
         assertFalse(Files.exists(run), "nothing written");
+    }
+
+    @Test
+    void unsetBatchSizesBecomeTheLargestThatFit() {
+        TarpoConfig c = TrainerTestSupport.config("tarpo", false);
+        c.promptsPerStep = 1_000_000;
+        CausalLm model = RlTestModels.model(1);
+        TarpoTrainer.Batching b = TarpoTrainer.planMemory(c, model, TrainableParameters.select(model.parameters(), false), 3);
+        assertTrue(b.microBatchRows() < 4_000_000 && b.microBatchRows() >= 1, "micro-batch " + b.microBatchRows());
+        assertTrue(b.plan().fits(org.tarpo4j.models.memory.MemoryPlan.limitBytes()), b.plan().table());
+        c.promptsPerStep = 2;                       // 8 rows fit at once: one pass, one rollout batch
+        TarpoTrainer.Batching all = TarpoTrainer.planMemory(c, model, TrainableParameters.select(model.parameters(), false), 3);
+        assertEquals(8, all.microBatchRows());
+        assertEquals(8, all.rolloutRows());
     }
 }

@@ -7,7 +7,7 @@ import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.StepOutput;
-import org.tarpo4j.models.memory.MemoryEstimate;
+import org.tarpo4j.models.memory.MemoryPlan;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +46,7 @@ public final class Generator {
         PromptBatch.requireValidIds(prompts, vocab, "generate");
         int newTokens = context.newTokensThatFit(prompts, config.maxNewTokens(), "generate");
         int width = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
-        MemoryEstimate.generation(model, prompts.size(), width, newTokens, parameterCount).requireWithinNd4jLimit();
+        MemoryPlan.generation(model, prompts.size(), width, newTokens, parameterCount).requireWithinLimit();
         PromptBatch batch = new PromptBatch(prompts, config.padTokenId());
         int b = batch.rows();
         IncrementalDecoder decoder = decoders.apply(b);

@@ -107,12 +107,12 @@ class GeneratorTest {
 
     @Test
     void aBatchBeyondTheMemoryLimitIsRefusedBeforeAllocating() {
-        // 300k rows: the prefill attention scores alone need ~18 GiB, beyond the tests' 8 GiB maxbytes
+        // 300k rows: the prefill alone needs ~30 GiB, beyond the tests' 10 GiB maxphysicalbytes
         List<int[]> many = java.util.Collections.nCopies(300_000, prompt(60));
         org.tarpo4j.models.memory.MemoryLimitExceededException e = assertThrows(
                 org.tarpo4j.models.memory.MemoryLimitExceededException.class,
                 () -> generator.generate(many, config(SamplingConfig.greedyDecoding(), 0, 4)));
-        assertTrue(e.getMessage().contains("GiB") && e.getMessage().contains("maxbytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("GiB") && e.getMessage().contains("maxphysicalbytes"), e.getMessage());
         assertTrue(e.estimateBytes() > e.limitBytes());
     }
 }
