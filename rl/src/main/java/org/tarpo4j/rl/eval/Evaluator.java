@@ -8,6 +8,7 @@ import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.reward.AnswerExtraction;
 import org.tarpo4j.rl.reward.MathReward;
 import org.tarpo4j.rl.reward.NumericAnswer;
+import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
@@ -72,8 +73,10 @@ public final class Evaluator {
                     Map<String, Integer> votes = new HashMap<>();
                     Map<String, Boolean> keyCorrect = new HashMap<>();
                     String best = null;
-                    for (Completion c : out.subList(i * k, (i + 1) * k)) {
-                        boolean ok = reward.score(c.text(), p.answer()) >= 0.5;
+                    int row = start + i;
+                    for (int j = 0; j < k; j++) {
+                        Completion c = out.get(i * k + j);
+                        boolean ok = reward.checkedScore(c.text(), p.answer(), RewardException.Sample.evaluation(row, p.id(), j)) >= 0.5;
                         correct += ok ? 1 : 0;
                         tokens += c.length();
                         soft += c.softSteps();
@@ -86,7 +89,6 @@ public final class Evaluator {
                         }
                         if (sink != null) sink.accept(c);
                     }
-                    int row = start + i;
                     accuracy[row] = (double) correct / k;
                     for (var e : pass.entrySet()) e.getValue()[row] = PassAtK.unbiased(k, correct, e.getKey());
                     maj[row] = best != null && keyCorrect.get(best) ? 1 : 0;

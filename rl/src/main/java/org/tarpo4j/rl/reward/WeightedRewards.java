@@ -68,16 +68,45 @@ public final class WeightedRewards implements RewardFunction {
         return scoreAll(completion, goldAnswer).total();
     }
 
-    /** Every function's score and the weighted total. */
+    /**
+     * Every function's score and the weighted total, unchecked.
+     *
+     * @param completion the decoded completion text
+     * @param goldAnswer the problem's gold final answer
+     * @return the total and each function's own score
+     */
     public Scores scoreAll(String completion, String goldAnswer) {
+        return scoreAll(completion, goldAnswer, null);
+    }
+
+    /**
+     * Every function's score and the weighted total, each function's through {@link RewardFunction#checkedScore}.
+     *
+     * @param completion the decoded completion text
+     * @param goldAnswer the problem's gold final answer
+     * @param sample     which completion this is; null scores unchecked
+     * @return the total and each function's own score
+     * @throws RewardException naming the function that threw or returned a non-finite value
+     */
+    public Scores scoreAll(String completion, String goldAnswer, RewardException.Sample sample) {
         Map<String, Double> byName = new LinkedHashMap<>();
         double total = 0;
         for (Term t : terms) {
-            double s = t.function().score(completion, goldAnswer);
-            byName.put(t.function().name(), s);
+            RewardFunction f = t.function();
+            double s = sample == null ? f.score(completion, goldAnswer) : f.checkedScore(completion, goldAnswer, sample);
+            byName.put(f.name(), s);
             total += t.weight() * s;
         }
+        if (sample != null && !Double.isFinite(total)) {
+            throw new RewardException(NAME, sample, "summed to " + total + " (" + byName + ", weights " + this + ")", null);
+        }
         return new Scores(total, byName);
+    }
+
+    /** Checks each function, so that an error names the function that failed rather than the sum. */
+    @Override
+    public double checkedScore(String completion, String goldAnswer, RewardException.Sample sample) {
+        return scoreAll(completion, goldAnswer, sample).total();
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;
+import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
@@ -178,7 +179,11 @@ public final class TarpoTrainer {
         Map<String, double[]> byName = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             Completion c = completions.get(i);
-            WeightedRewards.Scores s = rewards.scoreAll(c.text(), problems.get(c.promptIndex()).answer());
+            Problem problem = problems.get(c.promptIndex());
+            // a user's reward that throws or returns NaN/inf stops the run, naming it and the sample (prompt-major rows)
+            RewardException.Sample sample = RewardException.Sample.training(step + 1, c.promptIndex(), problem.id(),
+                    i % config.numGenerations);
+            WeightedRewards.Scores s = rewards.scoreAll(c.text(), problem.answer(), sample);
             reward[i] = s.total();
             int row = i;
             s.byName().forEach((k, v) -> byName.computeIfAbsent(k, x -> new double[n])[row] = v);
