@@ -20,33 +20,66 @@ public final class Graph {
     private final Parameters parameters;
     private final List<ScatterGradient> scatterGradients = new ArrayList<>();
 
+    /**
+     * A graph adding to an existing SameDiff.
+     *
+     * @param sd         the graph to add to
+     * @param parameters the arrays behind its trainable variables
+     */
     public Graph(SameDiff sd, Parameters parameters) {
         this.sd = sd;
         this.parameters = parameters;
     }
 
+    /**
+     * A graph on a new, empty SameDiff.
+     *
+     * @param parameters the arrays behind its trainable variables (FLOAT to run, DOUBLE for gradient checks)
+     * @return the graph
+     */
     public static Graph create(Parameters parameters) {
         return new Graph(SameDiff.create(), parameters);
     }
 
+    /** @return the SameDiff being built */
     public SameDiff sd() { return sd; }
 
+    /** @return the arrays behind the trainable variables */
     public Parameters parameters() { return parameters; }
 
+    /** @return the floating-point type of the parameters, and of the float placeholders layers declare */
     public DataType dtype() { return parameters.dtype(); }
 
-    /** A trainable variable named {@code name}, backed by the shared parameter array (created if new). */
+    /**
+     * A trainable variable named {@code name}, backed by the shared parameter array (created if new).
+     *
+     * @param name  the variable's and the parameter's name, e.g. {@code my_layer.weight}
+     * @param init  how a new array is filled
+     * @param shape the array's shape (a stored array must have it)
+     * @return the variable; the same one when asked twice
+     */
     public SDVariable parameter(String name, Init init, long... shape) {
         if (sd.hasVariable(name)) return sd.getVariable(name);
         return sd.var(name, parameters.getOrCreate(name, init, shape));
     }
 
-    /** Blocks the gradient ({@code stopGradient} is not exposed on SameDiff in M2.1). */
+    /**
+     * Blocks the gradient ({@code stopGradient} is not exposed on SameDiff in M2.1).
+     *
+     * @param x any variable
+     * @return {@code x}'s value, through which no gradient flows
+     */
     public SDVariable stopGradient(SDVariable x) {
         return new StopGradient(sd, x).outputVariable();
     }
 
+    /**
+     * Registers a gradient SameDiff cannot derive (a lookup's); layers call it, {@link Gradients} applies it.
+     *
+     * @param g the rule
+     */
     public void addScatterGradient(ScatterGradient g) { scatterGradients.add(g); }
 
+    /** @return the rules registered so far, in order */
     public List<ScatterGradient> scatterGradients() { return Collections.unmodifiableList(scatterGradients); }
 }

@@ -29,7 +29,7 @@ import java.util.Map;
  * {@link Gradients} copies what it hands out. Pool entries not reused during one whole call are freed, so changing
  * shapes (e.g. sequence lengths) do not accumulate memory.
  */
-public final class RecyclingMemory {
+final class RecyclingMemory {
     private RecyclingMemory() {}
 
     /**

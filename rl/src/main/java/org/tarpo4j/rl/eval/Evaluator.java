@@ -38,6 +38,12 @@ public final class Evaluator {
     private final TextDecoder text;
     private final int promptsPerBatch;
 
+    /**
+     * @param policy          the model with its latent mode (e.g. {@code trainer.policy()} after training)
+     * @param rollout         k ({@code numGenerations}), sampling, length, marker, stop and banned ids
+     * @param text            token ids to text, for the reward
+     * @param promptsPerBatch prompts sampled together (each with k completions)
+     */
     public Evaluator(Policy policy, RolloutConfig rollout, TextDecoder text, int promptsPerBatch) {
         this.policy = policy;
         this.rollout = rollout;
@@ -45,6 +51,19 @@ public final class Evaluator {
         this.promptsPerBatch = Math.max(1, promptsPerBatch);
     }
 
+    /**
+     * Samples k completions per problem and scores them: a completion is correct when the reward is at least 0.5.
+     *
+     * @param benchmark a label for the result and the progress line
+     * @param problems  the problems
+     * @param prompts   a problem's prompt ids
+     * @param reward    scores a completion; one that throws or returns a non-finite value stops the evaluation with a
+     *                  {@link org.tarpo4j.rl.reward.RewardException} naming the problem and the sample
+     * @param seed      seeds the sampling
+     * @param sink      receives every completion, or null
+     * @return avg@k with its interval, pass@k, maj@k, tokens and the soft ratio
+     * @throws IllegalArgumentException when a prompt leaves no room for the completion in the context
+     */
     public EvalResult evaluate(String benchmark, List<Problem> problems, PromptEncoder prompts, RewardFunction reward, long seed,
                                Consumer<Completion> sink) {
         int k = rollout.numGenerations();

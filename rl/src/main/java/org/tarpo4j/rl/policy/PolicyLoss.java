@@ -19,6 +19,8 @@ import java.util.Set;
  * </pre>
  * Per-token tensors are {@code [B, S]} in the {@link TrainingBatch} layout; advantages are {@code [B, 1]}.
  * Log-probs at masked positions are zeroed before anything else, so padding can never produce {@code inf · 0}.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class PolicyLoss {
     public static final String COMPLETION_MASK = "completion_mask";

@@ -20,6 +20,10 @@ public final class RewardException extends RuntimeException {
         /**
          * Checks the fields.
          *
+         * @param step            0 outside training
+         * @param promptIndex     from 0
+         * @param problemId       not null
+         * @param generationIndex from 0
          * @throws IllegalArgumentException for a negative step or index
          */
         public Sample {
@@ -67,7 +71,9 @@ public final class RewardException extends RuntimeException {
         }
     }
 
+    /** The failing function's name. */
     private final String reward;
+    /** The completion it was scoring. */
     private final Sample sample;
 
     /**

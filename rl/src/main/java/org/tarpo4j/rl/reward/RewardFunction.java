@@ -80,7 +80,7 @@ public interface RewardFunction {
      *
      * @param name   the metric key and the name in errors: letters, digits, {@code _}, {@code -} or {@code .}
      * @param scorer the score of a completion given the gold answer
-     * @return a reward function whose {@link #toString} is its name
+     * @return a reward function whose {@code toString()} is its name
      * @throws IllegalArgumentException for an empty name or one with other characters
      */
     static RewardFunction of(String name, Scorer scorer) {

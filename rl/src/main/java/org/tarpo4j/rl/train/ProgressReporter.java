@@ -9,6 +9,8 @@ import java.util.Locale;
 /**
  * Console progress of a training loop: a live progress bar with ETA on a terminal, or one plain line every tenth of
  * the run (with the same ETA) when the output is a file or a CI log.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class ProgressReporter implements AutoCloseable {
     private final ProgressBar bar;       // null without a terminal

@@ -13,11 +13,19 @@ import java.nio.file.Path;
 public final class Llama31 {
     private Llama31() {}
 
+    /**
+     * Loads a Llama model directory ({@link CausalLm#fromPretrained}), refusing another family.
+     *
+     * @param dir a Hugging Face model directory
+     * @return the model
+     * @throws IOException when it cannot be read; a {@code ConfigException} when its model_type is not llama
+     */
     public static CausalLm fromPretrained(Path dir) throws IOException {
         ModelConfig c = ModelConfig.read(dir);
         if (c.isQwen2()) throw new ConfigException(dir.resolve("config.json") + ": model_type is '" + c.modelType() + "', not llama");
         return CausalLm.fromPretrained(dir);
     }
 
+    /** @return Llama-3.1 Instruct's chat template */
     public static ChatTemplate chatTemplate() { return new Llama3Template(); }
 }
