@@ -52,4 +52,14 @@ class TrainFromJavaTest {
         assertEquals(avg, o.evaluation().avgAtK(), 1e-12);
         assertEquals(3, o.evaluation().problems());
     }
+
+    @Test
+    void mainPrintsTheEvaluationTable(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        String printed = SharedModels.stdoutOf(() -> TrainFromJava.main(new String[]{SharedModels.tinyLlama().toString(), run.toString()}));
+        List<String> table = printed.strip().lines().toList();
+        assertEquals(2, table.size(), printed);
+        assertTrue(table.get(0).startsWith("benchmark") && table.get(1).startsWith("my_test"), printed);
+        assertEquals(3, MetricsLog.read(run).size());
+    }
 }
