@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param index      the candidate's number (Arbiter's, from 0, in generation order)
  * @param parameters the swept values by config key
+ * @param status     complete or failed
  * @param score      the scorer's score; null when failed
  * @param error      why it failed; null when complete
  * @param seconds    wall time of the candidate's task
@@ -16,14 +17,24 @@ import java.util.Map;
  */
 public record CandidateResult(int index, Map<String, Double> parameters, Status status, Double score, String error,
                               double seconds, String dir) {
+    /** How a candidate ended. */
     public enum Status {
+        /** Scored. */
         @JsonProperty("complete") COMPLETE,
+        /** The scorer threw or returned a non-finite score. */
         @JsonProperty("failed") FAILED
     }
 
+    /** @return whether it was scored */
     public boolean complete() { return status == Status.COMPLETE; }
 
-    /** The value of a swept parameter. */
+    /**
+     * The value of a swept parameter.
+     *
+     * @param p a swept parameter
+     * @return its value for this candidate
+     * @throws IllegalArgumentException when it was not swept
+     */
     public double value(SweepParameter p) {
         Double v = parameters.get(p.key());
         if (v == null) throw new IllegalArgumentException(p.key() + " was not swept");

@@ -12,7 +12,7 @@ import java.util.Map;
  * grid varies the first fastest). A point maps to a {@link SweepCandidate}; the trainer config is built from it inside
  * the candidate's task, so a value the trainer rejects fails that candidate, not the candidate generator.
  */
-public final class CandidateSpace implements ParameterSpace<SweepCandidate> {
+final class CandidateSpace implements ParameterSpace<SweepCandidate> {
     private final Map<SweepParameter, ParameterSpace<? extends Number>> leaves = new LinkedHashMap<>();
 
     public CandidateSpace(List<ParameterRange> ranges) {

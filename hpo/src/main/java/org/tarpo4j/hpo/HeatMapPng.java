@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Draws a {@link ScoreGrid} as a PNG heat map with the mean score printed in each cell; empty cells stay blank. */
-public final class HeatMapPng {
+final class HeatMapPng {
     private HeatMapPng() {}
 
     /** Writes the heat map; false (and no file) when no cell has a score. */

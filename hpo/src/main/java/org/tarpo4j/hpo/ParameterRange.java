@@ -14,9 +14,25 @@ import java.util.Map;
  * Where one parameter is searched: explicit {@code values} (a grid visits exactly these), or a {@code [min, max]}
  * range, uniform or log-uniform (a grid visits the sweep's {@code gridPoints} points from min to max, evenly spaced on
  * that scale; an integer range at most {@code max - min + 1}).
+ *
+ * @param parameter the swept parameter
+ * @param min       the range's lower end, or null with values
+ * @param max       the range's upper end, or null with values
+ * @param log       log-uniform rather than uniform
+ * @param values    explicit values, or null with a range
  */
 public record ParameterRange(SweepParameter parameter, Double min, Double max, boolean log, List<Double> values) {
 
+    /**
+     * Checks the range against what the trainer accepts.
+     *
+     * @param parameter the swept parameter
+     * @param min       lower end, or null
+     * @param max       upper end, or null
+     * @param log       log scale (min must be positive)
+     * @param values    explicit values, or null
+     * @throws IllegalArgumentException for both or neither of values and a range, or a value the trainer would refuse
+     */
     public ParameterRange {
         String k = parameter.key();
         if ((values == null) == (min == null || max == null)) {
@@ -36,24 +52,38 @@ public record ParameterRange(SweepParameter parameter, Double min, Double max, b
         }
     }
 
-    /** A uniform (or, with {@code log}, log-uniform) range. */
+    /**
+     * A uniform (or, with {@code log}, log-uniform) range.
+     *
+     * @param p   the parameter
+     * @param min lower end
+     * @param max upper end
+     * @param log log-uniform
+     * @return the range
+     */
     public static ParameterRange between(SweepParameter p, double min, double max, boolean log) {
         return new ParameterRange(p, min, max, log, null);
     }
 
-    /** Explicit values. */
+    /**
+     * Explicit values.
+     *
+     * @param p      the parameter
+     * @param values the values
+     * @return the range
+     */
     public static ParameterRange of(SweepParameter p, Double... values) {
         return new ParameterRange(p, null, null, false, List.of(values));
     }
 
-    /** A fresh Arbiter leaf for this range (leaves carry their index, so each search needs its own). */
+    /** @return a fresh Arbiter leaf for this range (leaves carry their index, so each search needs its own) */
     public ParameterSpace<? extends Number> space() {
         if (values != null) return new DiscreteParameterSpace<>(values);
         if (parameter.integer()) return new IntegerParameterSpace((int) Math.round(min), (int) Math.round(max));
         return log ? new ContinuousParameterSpace(new LogUniformDistribution(min, max)) : new ContinuousParameterSpace(min, max);
     }
 
-    /** E.g. {@code [0.001, 0.1] log} or {@code {0.85, 2.2, 4.6}}. */
+    /** @return e.g. {@code [0.001, 0.1] log} or {@code {0.85, 2.2, 4.6}} */
     public String describe() {
         if (values != null) return "{" + String.join(", ", values.stream().map(Numbers::format).toList()) + "}";
         return "[" + Numbers.format(min) + ", " + Numbers.format(max) + "]" + (log ? " log" : "");

@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /** Prints a line when a candidate starts and when it ends (score or failure, time, best so far), and a summary. */
-public final class ProgressListener extends BaseStatusListener {
+final class ProgressListener extends BaseStatusListener {
     private final PrintStream out;
     private final int total;
     private final long start = System.nanoTime();

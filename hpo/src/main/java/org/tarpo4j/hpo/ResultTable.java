@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The results as a text table, best score first, failed candidates last with their error. */
-public final class ResultTable {
+final class ResultTable {
     private ResultTable() {}
 
     /** Best first; ties keep generation order. */

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param mean  [x][y] mean score of the completed candidates in the cell
  * @param count [x][y] how many completed
  */
-public record ScoreGrid(SweepParameter x, SweepParameter y, List<String> xLabels, List<String> yLabels, double[][] mean, int[][] count) {
+record ScoreGrid(SweepParameter x, SweepParameter y, List<String> xLabels, List<String> yLabels, double[][] mean, int[][] count) {
     static final int MAX_CATEGORIES = 8, BINS = 5;
 
     public static ScoreGrid of(List<CandidateResult> results, ParameterRange xRange, ParameterRange y) {

@@ -3,4 +3,4 @@ package org.tarpo4j.hpo;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 
 /** One run's parameter space, its (seeded) candidate generator and how many candidates to evaluate. */
-public record SearchPlan(CandidateSpace space, CandidateGenerator generator, int candidates) {}
+record SearchPlan(CandidateSpace space, CandidateGenerator generator, int candidates) {}

@@ -22,7 +22,14 @@ import java.util.Optional;
  * {@value #BEST_CONFIG} (the best candidate's full trainer config, for {@code TarpoConfig.read}).
  */
 public final class Sweep {
-    public static final String JSONL = "sweep.jsonl", TABLE = "table.txt", HEAT_MAP = "heatmap.png", BEST_CONFIG = "best_config.json";
+    /** One line per candidate ({@link CandidateResult}), appended as each ends. */
+    public static final String JSONL = "sweep.jsonl";
+    /** The results sorted by score. */
+    public static final String TABLE = "table.txt";
+    /** Mean score per router bias × β cell. */
+    public static final String HEAT_MAP = "heatmap.png";
+    /** The best candidate's full trainer config. */
+    public static final String BEST_CONFIG = "best_config.json";
 
     private final SweepDefinition definition;
     private final TarpoConfig base;
@@ -31,8 +38,11 @@ public final class Sweep {
     private final PrintStream out;
 
     /**
-     * @param base the trainer config every candidate starts from (the definition's overrides are applied to it here)
-     * @param out  where progress and the table are printed
+     * @param definition the search: method, candidates, parameter ranges, overrides
+     * @param base       the trainer config every candidate starts from (the definition's overrides are applied to it here)
+     * @param scorer     your code: trains and evaluates one candidate's config, higher is better
+     * @param dir        where the results and the candidates' directories go
+     * @param out        where progress and the table are printed
      */
     public Sweep(SweepDefinition definition, TarpoConfig base, CandidateScorer scorer, Path dir, PrintStream out) {
         this.definition = definition;
@@ -42,9 +52,16 @@ public final class Sweep {
         this.out = out;
     }
 
-    /** The base config after the definition's overrides. */
+    /** @return the base config after the definition's overrides */
     public TarpoConfig base() { return base.copy(); }
 
+    /**
+     * Runs every candidate, one at a time; a candidate whose scorer throws or returns a non-finite score is recorded as
+     * failed and the sweep goes on.
+     *
+     * @return every candidate's result, the best, and the files written
+     * @throws IOException when the results cannot be written
+     */
     public SweepResults run() throws IOException {
         Files.createDirectories(dir);
         SearchPlan plan = definition.plan();

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** One point of a sweep: a value per swept parameter, in the sweep's order (serializable: Arbiter copies candidates that way). */
-public record SweepCandidate(Map<SweepParameter, Double> values) implements Serializable {
+record SweepCandidate(Map<SweepParameter, Double> values) implements Serializable {
 
     public SweepCandidate {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));

@@ -35,17 +35,34 @@ import java.util.Optional;
  *   softTopK: {min: 2, max: 10, enabled: false}
  * </pre>
  * Unknown keys and values the trainer would reject are errors naming the key.
+ *
+ * @param search     grid or random
+ * @param candidates how many (random), at most how many (grid); null for the default
+ * @param gridPoints grid points per min/max range, at least 2
+ * @param searchSeed seeds the random search
+ * @param metric     what the scorer reports, for the table
+ * @param overrides  trainer config keys and values applied to the base config of every candidate
+ * @param parameters the swept ranges, at least one
  */
 public record SweepDefinition(Search search, Integer candidates, int gridPoints, long searchSeed, String metric,
                               Map<String, String> overrides, List<ParameterRange> parameters) {
     /** Candidates of a random search whose file and command line give no count. */
     public static final int DEFAULT_RANDOM_CANDIDATES = 10;
+    /** The metric name when the file gives none. */
     public static final String DEFAULT_METRIC = "sampled_avg_at_k";
 
     /** How candidates are generated. */
     public enum Search {
-        GRID, RANDOM;
+        /** Every combination of the ranges' grid points. */
+        GRID,
+        /** Values drawn at random from the ranges. */
+        RANDOM;
 
+        /**
+         * @param s {@code grid} or {@code random}, any case
+         * @return the method
+         * @throws IllegalArgumentException for another name
+         */
         public static Search parse(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
                 case "grid" -> GRID;
@@ -55,6 +72,18 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
         }
     }
 
+    /**
+     * Checks the definition.
+     *
+     * @param search     grid or random
+     * @param candidates positive, or null
+     * @param gridPoints at least 2
+     * @param searchSeed seeds the random search
+     * @param metric     non-empty
+     * @param overrides  copied
+     * @param parameters at least one; at most one of actionBias and initialHardProbability
+     * @throws IllegalArgumentException naming what is wrong
+     */
     public SweepDefinition {
         if (candidates != null && candidates < 1) throw new IllegalArgumentException("candidates must be positive, got " + candidates);
         if (gridPoints < 2) throw new IllegalArgumentException("gridPoints must be at least 2, got " + gridPoints);
@@ -67,28 +96,43 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
         }
     }
 
-    /** The same sweep with another search method. */
+    /**
+     * The same sweep with another search method.
+     *
+     * @param s the method
+     * @return the copy
+     */
     public SweepDefinition withSearch(Search s) {
         return new SweepDefinition(s, candidates, gridPoints, searchSeed, metric, overrides, parameters);
     }
 
-    /** The same sweep with another candidate count. */
+    /**
+     * The same sweep with another candidate count.
+     *
+     * @param n the count
+     * @return the copy
+     */
     public SweepDefinition withCandidates(int n) {
         return new SweepDefinition(search, n, gridPoints, searchSeed, metric, overrides, parameters);
     }
 
-    /** The range of {@code p}, if swept. */
+    /**
+     * The range of {@code p}, if swept.
+     *
+     * @param p a parameter
+     * @return its range, or empty
+     */
     public Optional<ParameterRange> range(SweepParameter p) {
         return parameters.stream().filter(r -> r.parameter() == p).findFirst();
     }
 
-    /** The range of the router bias (actionBias or initialHardProbability), if swept. */
+    /** @return the range of the router bias (actionBias or initialHardProbability), if swept */
     public Optional<ParameterRange> routerBias() {
         return parameters.stream().filter(r -> r.parameter().routerBias()).findFirst();
     }
 
     /** A fresh parameter space, candidate generator (seeded) and candidate count for one run of this sweep. */
-    public SearchPlan plan() {
+    SearchPlan plan() {
         CandidateSpace space = new CandidateSpace(parameters);
         SearchPlan plan = switch (search) {
             case GRID -> {
@@ -114,7 +158,14 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
 
     private record RangeForm(Double min, Double max, String scale, List<Double> values, Boolean enabled) {}
 
-    /** Reads a sweep file (YAML for {@code .yaml}/{@code .yml}, else JSON). */
+    /**
+     * Reads a sweep file (YAML for {@code .yaml}/{@code .yml}, else JSON).
+     *
+     * @param file the sweep file
+     * @return the definition
+     * @throws IOException when it cannot be read
+     * @throws IllegalArgumentException for an unknown key or a bad value, naming the file and the key
+     */
     public static SweepDefinition read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such sweep file");
         String name = file.getFileName().toString();

@@ -11,7 +11,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code sweep.jsonl}: one {@link CandidateResult} per line, appended (and flushed) as each candidate ends. */
+/**
+ * {@code sweep.jsonl}: one {@link CandidateResult} per line, appended (and flushed) as each candidate ends.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
+ */
 public final class SweepLog {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;

@@ -35,19 +35,30 @@ public enum SweepParameter {
         this.setter = setter;
     }
 
-    /** The trainer config key (camelCase), also the name in sweep files and results. */
+    /** @return the trainer config key (camelCase), also the name in sweep files and results */
     public String key() { return key; }
 
-    /** Whether values are whole numbers. */
+    /** @return whether values are whole numbers */
     public boolean integer() { return integer; }
 
-    /** Whether this parameter sets the router's initial bias (the heat map's x axis). */
+    /** @return whether this parameter sets the router's initial bias (the heat map's x axis) */
     public boolean routerBias() { return this == ACTION_BIAS || this == INITIAL_HARD_PROBABILITY; }
 
-    /** Writes {@code value} into {@code config} (no validation: the caller validates the finished config). */
+    /**
+     * Writes {@code value} into {@code config} (no validation: the caller validates the finished config).
+     *
+     * @param config the config to change
+     * @param value  the sampled value
+     */
     public void apply(TarpoConfig config, double value) { setter.accept(config, value); }
 
-    /** By key, camelCase or snake/kebab case ({@code action_bias}, {@code action-bias}). */
+    /**
+     * By key, camelCase or snake/kebab case ({@code action_bias}, {@code action-bias}).
+     *
+     * @param name a key in any of those spellings
+     * @return the parameter
+     * @throws IllegalArgumentException for an unknown key, listing the known ones
+     */
     public static SweepParameter byKey(String name) {
         String wanted = normalise(name);
         for (SweepParameter p : values()) if (normalise(p.key).equals(wanted)) return p;

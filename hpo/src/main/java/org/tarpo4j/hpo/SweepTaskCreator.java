@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  * {@link CandidateScorer} in its own directory, log the outcome to {@code sweep.jsonl} and tell the listeners.
  * Any exception, an OutOfMemoryError or a non-finite score makes the candidate FAILED with its message; the sweep goes on.
  */
-public final class SweepTaskCreator implements TaskCreator {
+final class SweepTaskCreator implements TaskCreator {
     private final TarpoConfig base;
     private final CandidateScorer scorer;
     private final Path dir;

@@ -15,13 +15,18 @@ import org.nd4j.linalg.api.buffer.DataType;
  * positions in the next layer). Masked entries get {@code -1e9}, not {@code -inf}, for the same reason.
  */
 public final class AttentionMask {
+    /** The bias of a masked entry: large and finite, so that no softmax row is all {@code -inf}. */
     public static final double MASKED = -1e9;
 
     private AttentionMask() {}
 
     /**
+     * The bias of causal attention over valid keys.
+     *
+     * @param sd            the graph
      * @param attentionMask {@code [B, S]} 1 = valid key, 0 = padding; S = cached + new positions
      * @param positionIds   {@code [B, T]} positions of the new (query) tokens
+     * @param dtype         the bias's floating-point type
      * @return {@code [B, 1, T, S]} additive bias (0 or {@link #MASKED})
      */
     public static SDVariable causalBias(SameDiff sd, SDVariable attentionMask, SDVariable positionIds, DataType dtype) {

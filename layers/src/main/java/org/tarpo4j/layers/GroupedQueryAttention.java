@@ -23,14 +23,35 @@ public final class GroupedQueryAttention {
      * The cache a layer reads ({@code [B, Hkv, P, D]}, P may be 0) and the names its extended cache gets (null: any
      * name, e.g. when the layer runs several times in one graph).
      */
+    /**
+     * @param pastKey          {@code [B, Hkv, P, D]}
+     * @param pastValue        {@code [B, Hkv, P, D]}
+     * @param presentKeyName   the name of the extended keys, or null
+     * @param presentValueName the name of the extended values, or null
+     */
     public record Cache(SDVariable pastKey, SDVariable pastValue, String presentKeyName, String presentValueName) {}
 
+    /**
+     * What a layer returns.
+     *
+     * @param hidden       {@code [B·T, hidden]}
+     * @param presentKey   the keys extended by the new positions, {@code [B, Hkv, P + T, D]}
+     * @param presentValue the values, likewise
+     */
     public record Output(SDVariable hidden, SDVariable presentKey, SDVariable presentValue) {}
 
     /**
+     * Adds the q/k/v/o projections.
+     *
+     * @param graph      the graph to add to
      * @param name       the module path, e.g. {@code model.layers.0.self_attn}
+     * @param hidden     the model width
+     * @param heads      query heads
+     * @param kvHeads    key/value heads (a divisor of {@code heads})
+     * @param headDim    the head size
      * @param qkvBias    biases on the q/k/v projections (Qwen2)
      * @param outputBias a bias on o_proj (Llama with {@code attention_bias})
+     * @param lora       adapters for the projections it targets, or null
      */
     public GroupedQueryAttention(Graph graph, String name, long hidden, int heads, int kvHeads, int headDim,
                                  boolean qkvBias, boolean outputBias, LoraConfig lora) {
@@ -48,10 +69,14 @@ public final class GroupedQueryAttention {
     }
 
     /**
+     * Causal attention over the cache and the new positions.
+     *
      * @param x         {@code [B·T, hidden]}, rows in (batch, time) order
      * @param batchTime {@code [2]} LONG: B and T
+     * @param rotary    the rotary embedding
      * @param rope      the rotary tables of the T new positions
      * @param maskBias  {@code [B, 1, T, S]} additive bias from {@link AttentionMask}, S = P + T
+     * @param cache     the past keys and values (P may be 0)
      * @return the layer output {@code [B·T, hidden]} and the cache extended by the T new positions
      */
     public Output forward(SDVariable x, SDVariable batchTime, RotaryEmbedding rotary, RotaryEmbedding.Tables rope,
@@ -93,7 +118,12 @@ public final class GroupedQueryAttention {
         return graph.sd().constant(Nd4j.createFromArray(values));
     }
 
+    /** @return query heads */
     public int heads() { return heads; }
+
+    /** @return key/value heads */
     public int kvHeads() { return kvHeads; }
+
+    /** @return the head size */
     public int headDim() { return headDim; }
 }

@@ -10,7 +10,8 @@ import org.tarpo4j.layers.core.Init;
  * {@code name.lora_B.weight}).
  */
 public final class Linear {
-    public static final double INIT_STD = 0.02; // HF initializer_range
+    /** Standard deviation of a fresh weight: Hugging Face's {@code initializer_range}. */
+    public static final double INIT_STD = 0.02;
 
     private final Graph graph;
     private final SDVariable weight;
@@ -20,8 +21,15 @@ public final class Linear {
     private final double loraScale;
 
     /**
-     * @param name the module path, e.g. {@code model.layers.0.self_attn.q_proj}
-     * @param lora the adapter to add, or null
+     * Adds the layer's parameters ({@code name.weight [out, in]}, {@code name.bias [out]}) to the graph, or uses the
+     * stored arrays of those names.
+     *
+     * @param graph the graph to add to
+     * @param name  the module path, e.g. {@code model.layers.0.self_attn.q_proj}
+     * @param in    input features
+     * @param out   output features
+     * @param bias  whether the layer has a bias
+     * @param lora  the adapter to add, or null
      */
     public Linear(Graph graph, String name, long in, long out, boolean bias, LoraConfig lora) {
         this.graph = graph;
@@ -37,7 +45,12 @@ public final class Linear {
         }
     }
 
-    /** {@code x [N, in] -> [N, out]}. */
+    /**
+     * The projection.
+     *
+     * @param x {@code [N, in]}
+     * @return {@code [N, out]}
+     */
     public SDVariable forward(SDVariable x) {
         var sd = graph.sd();
         SDVariable y = sd.mmul(x, weight, false, true, false);
@@ -49,5 +62,10 @@ public final class Linear {
         return y;
     }
 
+    /**
+     * The weight variable.
+     *
+     * @return {@code name.weight}, {@code [out, in]}
+     */
     public SDVariable weight() { return weight; }
 }

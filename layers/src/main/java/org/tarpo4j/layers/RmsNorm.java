@@ -11,7 +11,14 @@ public final class RmsNorm {
     private final double eps;
     private final long dim;
 
-    /** @param name the module path, e.g. {@code model.norm}; the weight is {@code name.weight [dim]} */
+    /**
+     * Adds the norm's weight (ones when new) to the graph.
+     *
+     * @param graph the graph to add to
+     * @param name  the module path, e.g. {@code model.norm}; the weight is {@code name.weight [dim]}
+     * @param dim   the normalised axis' size
+     * @param eps   added to the mean square
+     */
     public RmsNorm(Graph graph, String name, long dim, double eps) {
         this.graph = graph;
         this.weight = graph.parameter(name + ".weight", Init.ones(), dim);
@@ -27,6 +34,9 @@ public final class RmsNorm {
      * 18 of a 4-layer d=256 model took ~150 ms of a ~1 s training step), so the per-row scale and the weight are first expanded to
      * {@code [N, dim]} by a rank-1 product {@code inv ⊗ weight} (a K = 1 matmul, whose backward is two small GEMVs),
      * and the multiply is elementwise. {@code square} is {@code x·x} for the same reason (its backward is a slow pow).
+     *
+     * @param x {@code [N, dim]}
+     * @return {@code [N, dim]}, normalised and scaled
      */
     public SDVariable forward(SDVariable x) {
         var sd = graph.sd();

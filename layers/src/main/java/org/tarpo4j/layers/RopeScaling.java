@@ -2,12 +2,30 @@ package org.tarpo4j.layers;
 
 /**
  * Rotary-frequency scaling as in Hugging Face's {@code rope_scaling}: {@code default} (none), {@code linear}
- * (positions divided by {@code factor}) or {@code llama3} (Llama-3.1's wavelength-dependent smoothing).
+ * (positions divided by {@code factor}) or {@code llama3} (Llama-3.1's wavelength-dependent smoothing). An unknown
+ * type, or a value out of range for the type, is an {@link IllegalArgumentException} naming it.
+ *
+ * @param type                          {@code default}, {@code linear} or {@code llama3}
+ * @param factor                        the scaling factor (linear, llama3)
+ * @param lowFreqFactor                 llama3's {@code low_freq_factor}
+ * @param highFreqFactor                llama3's {@code high_freq_factor}
+ * @param originalMaxPositionEmbeddings llama3's {@code original_max_position_embeddings}
  */
 public record RopeScaling(String type, double factor, double lowFreqFactor, double highFreqFactor,
                           int originalMaxPositionEmbeddings) {
+    /** No scaling ({@code default}). */
     public static final RopeScaling NONE = new RopeScaling("default", 1, 0, 0, 0);
 
+    /**
+     * Checks the fields the type uses.
+     *
+     * @param type                          {@code default}, {@code linear} or {@code llama3}
+     * @param factor                        the scaling factor
+     * @param lowFreqFactor                 llama3's {@code low_freq_factor}
+     * @param highFreqFactor                llama3's {@code high_freq_factor}
+     * @param originalMaxPositionEmbeddings llama3's {@code original_max_position_embeddings}
+     * @throws IllegalArgumentException for an unknown type or a value out of range, naming it
+     */
     public RopeScaling {
         switch (type) {
             case "default" -> { }
@@ -24,13 +42,34 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
         }
     }
 
+    /**
+     * Linear scaling.
+     *
+     * @param factor positions are divided by it; positive
+     * @return {@code linear} scaling
+     */
     public static RopeScaling linear(double factor) { return new RopeScaling("linear", factor, 0, 0, 0); }
 
+    /**
+     * Llama-3.1's scaling.
+     *
+     * @param factor      {@code factor}
+     * @param low         {@code low_freq_factor}
+     * @param high        {@code high_freq_factor}
+     * @param originalMax {@code original_max_position_embeddings}
+     * @return {@code llama3} scaling
+     */
     public static RopeScaling llama3(double factor, double low, double high, int originalMax) {
         return new RopeScaling("llama3", factor, low, high, originalMax);
     }
 
-    /** The inverse frequencies of a head of size {@code headDim}, in float32 as Hugging Face computes them. */
+    /**
+     * The inverse frequencies of a head of size {@code headDim}, in float32 as Hugging Face computes them.
+     *
+     * @param headDim the head size (even)
+     * @param theta   {@code rope_theta}
+     * @return {@code headDim / 2} inverse frequencies, scaled
+     */
     public float[] inverseFrequencies(int headDim, double theta) {
         int half = headDim / 2;
         float[] inv = new float[half];

@@ -29,6 +29,14 @@ public final class RotaryEmbedding {
         private final SDVariable cos, sin, cosRows, sinRows;
         private final Map<String, SDVariable[]> expanded = new HashMap<>();
 
+        /**
+         * The tables of one batch of positions.
+         *
+         * @param cos     {@code [B, 1, T, headDim]}
+         * @param sin     {@code [B, 1, T, headDim]}
+         * @param cosRows {@code [B·T, headDim]}
+         * @param sinRows {@code [B·T, headDim]}
+         */
         public Tables(SDVariable cos, SDVariable sin, SDVariable cosRows, SDVariable sinRows) {
             this.cos = cos;
             this.sin = sin;
@@ -36,15 +44,29 @@ public final class RotaryEmbedding {
             this.sinRows = sinRows;
         }
 
+        /** @return cos, {@code [B, 1, T, headDim]} */
         public SDVariable cos() { return cos; }
 
+        /** @return sin, {@code [B, 1, T, headDim]} */
         public SDVariable sin() { return sin; }
 
+        /** @return cos per row, {@code [B·T, headDim]} */
         public SDVariable cosRows() { return cosRows; }
 
+        /** @return sin per row, {@code [B·T, headDim]} */
         public SDVariable sinRows() { return sinRows; }
     }
 
+    /**
+     * Adds the cos/sin tables as constants {@code name.cos} and {@code name.sin}.
+     *
+     * @param graph        the graph to add to
+     * @param name         the constants' prefix
+     * @param headDim      the head size (even)
+     * @param theta        {@code rope_theta}
+     * @param scaling      {@code rope_scaling}, or null for none
+     * @param maxPositions the positions the tables cover
+     */
     public RotaryEmbedding(Graph graph, String name, int headDim, double theta, RopeScaling scaling, int maxPositions) {
         if (headDim % 2 != 0) throw new IllegalArgumentException("rotary head dim must be even, got " + headDim);
         this.graph = graph;
@@ -64,7 +86,12 @@ public final class RotaryEmbedding {
         this.sinTable = graph.sd().constant(name + ".sin", s);
     }
 
-    /** {@code positionIds [B, T]} integers -> cos/sin {@code [B, 1, T, headDim]} and {@code [B·T, headDim]}. */
+    /**
+     * The tables of a batch of positions.
+     *
+     * @param positionIds {@code [B, T]} integers
+     * @return cos/sin {@code [B, 1, T, headDim]} and {@code [B·T, headDim]}
+     */
     public Tables tables(SDVariable positionIds) {
         var sd = graph.sd();
         // forward-only gathers of a constant: their broken backward is never built (unused ones never run)
@@ -83,6 +110,12 @@ public final class RotaryEmbedding {
      * for a d=256 model at B·T = 1024). Here the tables are first widened to {@code [B·T, heads·D]} once per graph (a
      * product with a constant 0/±scale matrix, no gradient), the sign of rotate-half is folded into the sin table
      * ({@code [-x2, x1]·sin = [x2, x1]·[-sin, sin]}), and the multiplies are elementwise.
+     *
+     * @param x     {@code [B·T, heads·headDim]}
+     * @param t     the tables of the rows' positions
+     * @param heads heads in a row
+     * @param scale multiplies the result (e.g. attention's {@code 1/sqrt(headDim)} on the queries)
+     * @return {@code [B·T, heads·headDim]}, rotated and scaled
      */
     public SDVariable applyToRows(SDVariable x, Tables t, int heads, double scale) {
         var sd = graph.sd();
@@ -103,7 +136,13 @@ public final class RotaryEmbedding {
         return Nd4j.create(m).castTo(graph.dtype());
     }
 
-    /** {@code x [B, H, T, D] -> [B, H, T, D]} rotated by the tables. */
+    /**
+     * Rotates a 4-D head tensor.
+     *
+     * @param x {@code [B, H, T, D]}
+     * @param t the tables of its positions
+     * @return {@code [B, H, T, D]}, rotated
+     */
     public SDVariable apply(SDVariable x, Tables t) {
         var sd = graph.sd();
         SDVariable[] halves = sd.split(x, 2, 3);

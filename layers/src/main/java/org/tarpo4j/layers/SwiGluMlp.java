@@ -8,7 +8,16 @@ public final class SwiGluMlp {
     private final Graph graph;
     private final Linear gate, up, down;
 
-    /** @param name the module path, e.g. {@code model.layers.0.mlp} */
+    /**
+     * Adds the three projections ({@code gate_proj}, {@code up_proj}, {@code down_proj}).
+     *
+     * @param graph        the graph to add to
+     * @param name         the module path, e.g. {@code model.layers.0.mlp}
+     * @param hidden       the model width
+     * @param intermediate the MLP width
+     * @param bias         whether the projections have biases
+     * @param lora         adapters for the projections it targets, or null
+     */
     public SwiGluMlp(Graph graph, String name, long hidden, long intermediate, boolean bias, LoraConfig lora) {
         this.graph = graph;
         this.gate = new Linear(graph, name + ".gate_proj", hidden, intermediate, bias, loraFor(lora, "gate_proj"));
@@ -16,7 +25,12 @@ public final class SwiGluMlp {
         this.down = new Linear(graph, name + ".down_proj", intermediate, hidden, bias, loraFor(lora, "down_proj"));
     }
 
-    /** {@code x [N, hidden] -> [N, hidden]}. */
+    /**
+     * The MLP.
+     *
+     * @param x {@code [N, hidden]}
+     * @return {@code [N, hidden]}
+     */
     public SDVariable forward(SDVariable x) {
         return down.forward(graph.sd().nn.swish(gate.forward(x)).mul(up.forward(x)));
     }

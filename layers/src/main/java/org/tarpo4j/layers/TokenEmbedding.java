@@ -26,7 +26,14 @@ public final class TokenEmbedding {
     private final SDVariable anchor;  // scalar 0 on a gradient path, so the rows' gradient exists
     private int lookups;
 
-    /** @param name the module path, e.g. {@code model.embed_tokens}; the table is {@code name.weight} */
+    /**
+     * Adds the table {@code name.weight [vocab, dim]} (or uses the stored array of that name).
+     *
+     * @param graph the graph to add to
+     * @param name  the module path, e.g. {@code model.embed_tokens}; the table is {@code name.weight}
+     * @param vocab rows
+     * @param dim   columns
+     */
     public TokenEmbedding(Graph graph, String name, long vocab, long dim) {
         this.graph = graph;
         this.name = name;
@@ -35,9 +42,19 @@ public final class TokenEmbedding {
         this.anchor = graph.sd().var(name + ".gradient_anchor", Nd4j.scalar(graph.dtype(), 0.0));
     }
 
+    /**
+     * The table variable.
+     *
+     * @return {@code name.weight}, {@code [vocab, dim]}
+     */
     public SDVariable weight() { return weight; }
 
-    /** Any-shaped integer ids -> {@code [numel(ids), dim]}, rows in row-major order of the ids. */
+    /**
+     * Rows of the table by id, differentiable into the table.
+     *
+     * @param ids any-shaped integers
+     * @return {@code [numel(ids), dim]}, rows in row-major order of the ids
+     */
     public SDVariable lookup(SDVariable ids) {
         var sd = graph.sd();
         String tag = name + ".lookup" + (lookups++ == 0 ? "" : "_" + lookups);
@@ -51,7 +68,9 @@ public final class TokenEmbedding {
      * Rows of any {@code [V, d]} parameter table (e.g. an untied LM head) by id, differentiable into the table by the
      * same scatter rule as {@link #lookup}; the table's constant view and anchor are created once per graph.
      *
-     * @param ids any-shaped integers
+     * @param graph the graph the table belongs to
+     * @param table a {@code [V, d]} parameter variable
+     * @param ids   any-shaped integers
      * @return {@code [numel(ids), d]}
      */
     public static SDVariable lookupRows(Graph graph, SDVariable table, SDVariable ids) {

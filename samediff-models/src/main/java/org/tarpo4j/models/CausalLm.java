@@ -47,6 +47,14 @@ public final class CausalLm implements AutoCloseable {
     private final Path tokenizerDir;       // where the tokenizer files came from, or null
     private DecoderGraph inferenceGraph;   // built on first use
 
+    /**
+     * A model from its parts; {@link #fromPretrained} and {@link #initialise} are the usual ways to get one.
+     *
+     * @param config       the architecture
+     * @param parameters   the weights, by Hugging Face tensor name
+     * @param tokenizer    the tokenizer, or null
+     * @param tokenizerDir where the tokenizer files are (copied along by {@link #save}), or null
+     */
     public CausalLm(ModelConfig config, Parameters parameters, HfTokenizer tokenizer, Path tokenizerDir) {
         this.config = config;
         this.parameters = parameters;
@@ -58,6 +66,12 @@ public final class CausalLm implements AutoCloseable {
      * Loads {@code config.json}, the safetensors weights (single or sharded) and {@code tokenizer.json} if present.
      * The checkpoint must hold exactly the tensors the config implies, with the right shapes; that is checked before
      * any data is read, and a failure leaves nothing half-loaded.
+     *
+     * @param dir a Hugging Face model directory
+     * @return the model, with its tokenizer when the directory has one
+     * @throws IOException when a file cannot be read, or is malformed ({@code CheckpointFormatException},
+     *                     {@code TokenizerFormatException}: the message names the file and what is wrong); an unusable
+     *                     {@code config.json} is a {@code ConfigException}
      */
     public static CausalLm fromPretrained(Path dir) throws IOException {
         ModelConfig config = ModelConfig.read(dir);
@@ -80,7 +94,14 @@ public final class CausalLm implements AutoCloseable {
         return fromPretrained(ModelResolver.fromEnvironment().resolve(reference));
     }
 
-    /** A freshly initialised model of the given shape (normal(0, 0.02) weights, unit norms). */
+    /**
+     * A freshly initialised model of the given shape (normal(0, 0.02) weights, unit norms).
+     *
+     * @param config    the architecture
+     * @param seed      seeds every weight (each by its name, so the result does not depend on build order)
+     * @param tokenizer the tokenizer to keep with it, or null
+     * @return the model
+     */
     public static CausalLm initialise(ModelConfig config, long seed, HfTokenizer tokenizer) {
         Parameters parameters = new Parameters(DataType.FLOAT, seed);
         DecoderGraph.build(config, parameters, DecoderOptions.plain(1)); // creates every parameter
@@ -93,12 +114,24 @@ public final class CausalLm implements AutoCloseable {
      * {@code maxShardBytes}), the latent heads if any ({@link LatentHeads#FILE}) and the tokenizer files into
      * {@code dir}, atomically: a crash leaves the previous content of {@code dir} intact. LoRA adapters are not part
      * of the model; the trainer saves them separately.
+     *
+     * @param dir           the model directory to write
+     * @param dtype         the weights' type on disk
+     * @param maxShardBytes shard above this size
+     * @throws IOException when writing fails (the previous content is then intact)
      */
     public void save(Path dir, SafeTensorsDType dtype, long maxShardBytes) throws IOException {
         AtomicDirectory.write(dir, tmp -> writeTo(tmp, dtype, maxShardBytes));
     }
 
-    /** The files of {@link #save} written into an existing directory, not atomically (for callers that are). */
+    /**
+     * The files of {@link #save} written into an existing directory, not atomically (for callers that are).
+     *
+     * @param dir           an existing directory
+     * @param dtype         the weights' type on disk
+     * @param maxShardBytes shard above this size
+     * @throws IOException when writing fails
+     */
     public void writeTo(Path dir, SafeTensorsDType dtype, long maxShardBytes) throws IOException {
         config.withTorchDtype(dtype.torchName()).write(dir.resolve("config.json"));
         Map<String, INDArray> backbone = new LinkedHashMap<>();
@@ -116,6 +149,9 @@ public final class CausalLm implements AutoCloseable {
     /**
      * Overwrites the backbone weights (and saved latent heads) in place from a model directory saved by {@link #save}
      * (same config). Everything is read and checked first: on any error no parameter has changed.
+     *
+     * @param dir a model directory of the same config
+     * @throws IOException when it cannot be read or does not match
      */
     public void loadWeightsFrom(Path dir) throws IOException {
         Map<String, INDArray> weights = readBackbone(dir, config);
@@ -131,49 +167,87 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #save} in float32, in one file.
+     *
+     * @param dir the model directory to write
+     * @throws IOException when writing fails (the previous content is then intact)
+     */
     public void save(Path dir) throws IOException {
         save(dir, SafeTensorsDType.F32, Long.MAX_VALUE);
     }
 
+    /** @return the architecture */
     public ModelConfig config() { return config; }
 
+    /** @return the live weights, by Hugging Face tensor name (and the heads and adapters graphs added) */
     public Parameters parameters() { return parameters; }
 
+    /** @return the tokenizer, if the model has one */
     public Optional<HfTokenizer> tokenizer() { return Optional.ofNullable(tokenizer); }
 
+    /**
+     * The tokenizer, which must exist.
+     *
+     * @return the tokenizer
+     * @throws IllegalStateException when the model directory had no {@code tokenizer.json}
+     */
     public HfTokenizer requireTokenizer() {
         if (tokenizer == null) throw new IllegalStateException("this model directory has no tokenizer.json");
         return tokenizer;
     }
 
-    /** Ids that end a generation: the config's end-of-sequence ids and the tokenizer's (e.g. an end-of-turn token). */
+    /** @return ids that end a generation: the config's end-of-sequence ids and the tokenizer's (e.g. an end-of-turn token) */
     public java.util.Set<Integer> stopTokenIds() {
         java.util.Set<Integer> stop = new java.util.HashSet<>(config.eosTokenIds());
         if (tokenizer != null) tokenizer.eosTokenId().ifPresent(stop::add);
         return stop;
     }
 
-    /** The longest sequence the default graphs accept. */
+    /** @return the longest sequence the default graphs accept */
     public int maxContext() { return Math.min(config.maxPositionEmbeddings(), DEFAULT_MAX_CONTEXT); }
 
-    /** The plain inference graph (token inputs, no adapters), shared by every call. */
+    /**
+     * The plain inference graph (token inputs, no adapters), shared by every call. Its type is internal API.
+     *
+     * @return the graph
+     */
     public synchronized DecoderGraph graph() {
         if (inferenceGraph == null) inferenceGraph = buildGraph(DecoderOptions.plain(maxContext()));
         return inferenceGraph;
     }
 
-    /** A new graph on this model's weight arrays (no copy), e.g. with LoRA adapters or TARPO's inputs. */
+    /**
+     * A new graph on this model's weight arrays (no copy), e.g. with LoRA adapters or TARPO's inputs. Its types are
+     * internal API.
+     *
+     * @param options what the graph includes
+     * @return the graph
+     */
     public DecoderGraph buildGraph(DecoderOptions options) {
         return DecoderGraph.build(config, parameters, options);
     }
 
+    /**
+     * A KV-cached decoder of the plain graph. Its type is internal API.
+     *
+     * @param batch rows
+     * @return a decoder with an empty cache
+     */
     public IncrementalDecoder decoder(int batch) { return new GraphDecoder(graph(), batch, List.of()); }
 
+    /** @return batched, KV-cached generation on this model */
     public Generator generator() {
         return new Generator(this::decoder, config, new ContextWindow(maxContext()), parameters.count());
     }
 
-    /** Logits {@code [T, vocab]} of one unpadded sequence at positions {@code 0..T-1}. */
+    /**
+     * Logits of one unpadded sequence at positions {@code 0..T-1}, without a cache.
+     *
+     * @param ids the sequence
+     * @return {@code [T, vocab]}
+     * @throws IllegalArgumentException for no ids, too many, or an id outside the vocabulary
+     */
     public INDArray logits(int[] ids) {
         if (ids.length == 0) throw new IllegalArgumentException("no input ids");
         if (ids.length > maxContext()) {
@@ -187,6 +261,7 @@ public final class CausalLm implements AutoCloseable {
         return decoder(1).forward(StepInput.singleRow(ids, 0)).logits();
     }
 
+    /** Releases the tokenizer's native resources. */
     @Override
     public void close() {
         if (tokenizer != null) tokenizer.close();

@@ -9,6 +9,8 @@ import java.nio.file.Path;
  * <p>Resolution order: the {@code TARPO_DATA_DIR} environment variable, the {@code tarpo.shared.dir} system
  * property (set by the build for tests), then {@code ../shared} relative to the working directory.
  * A missing file is an error, never a silent skip: tests that need shared data must fail loudly without it.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class DataDirectory {
     public static final String ENV = "TARPO_DATA_DIR";

@@ -26,16 +26,23 @@ import java.util.Set;
 public final class Gradients {
     private Gradients() {}
 
-    /** Outputs requested alongside the gradients, and the gradient of every requested parameter (same shape). */
+    /**
+     * Outputs requested alongside the gradients, and the gradient of every requested parameter (same shape).
+     *
+     * @param outputs   by name, each a fresh array
+     * @param gradients by parameter name, each a fresh array shaped as its parameter
+     */
     public record Result(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {}
 
     /**
      * One forward and backward pass.
      *
+     * @param graph        the graph (its scatter rules complete the gradients of lookup tables)
      * @param loss         the scalar to differentiate; a graph keeps one loss (SameDiff builds its backward once)
      * @param placeholders every placeholder the loss and the outputs need
      * @param outputs      variables to return alongside (e.g. per-token log-probs for metrics); may be empty
      * @param parameters   trainable variables whose gradients are wanted (frozen ones are simply not listed)
+     * @return the outputs and a gradient for every listed parameter (zeros where the loss does not depend on it)
      */
     public static Result compute(Graph graph, String loss, Map<String, INDArray> placeholders, Collection<String> outputs,
                                  Collection<String> parameters) {

@@ -24,14 +24,25 @@ public final class Graph {
     private final Predicate<String> trainable;
     private final List<ScatterGradient> scatterGradients = new ArrayList<>();
 
-    /** @param trainable which parameters are trained; the others enter the graph as constants */
+    /**
+     * A graph adding to an existing SameDiff.
+     *
+     * @param sd         the graph to add to
+     * @param parameters the arrays behind its parameters
+     * @param trainable  which parameters are trained; the others enter the graph as constants
+     */
     public Graph(SameDiff sd, Parameters parameters, Predicate<String> trainable) {
         this.sd = sd;
         this.parameters = parameters;
         this.trainable = trainable;
     }
 
-    /** A graph whose every parameter is trainable. */
+    /**
+     * A graph on a new, empty SameDiff whose every parameter is trainable.
+     *
+     * @param parameters the arrays behind its trainable variables (FLOAT to run, DOUBLE for gradient checks)
+     * @return the graph
+     */
     public static Graph create(Parameters parameters) {
         return create(parameters, name -> true);
     }
@@ -51,15 +62,23 @@ public final class Graph {
         return sd;
     }
 
+    /** @return the SameDiff being built */
     public SameDiff sd() { return sd; }
 
+    /** @return the arrays behind the trainable variables */
     public Parameters parameters() { return parameters; }
 
+    /** @return the floating-point type of the parameters, and of the float placeholders layers declare */
     public DataType dtype() { return parameters.dtype(); }
 
     /**
      * The parameter named {@code name}, backed by the shared parameter array (created if new): a variable when it is
      * trained, else a constant, for which SameDiff makes no gradient (a frozen weight costs no gradient memory).
+     *
+     * @param name  the variable's and the parameter's name, e.g. {@code my_layer.weight}
+     * @param init  how a new array is filled
+     * @param shape the array's shape (a stored array must have it)
+     * @return the variable or constant; the same one when asked twice
      */
     public SDVariable parameter(String name, Init init, long... shape) {
         if (sd.hasVariable(name)) return sd.getVariable(name);
@@ -67,15 +86,29 @@ public final class Graph {
         return trainable.test(name) ? sd.var(name, array) : sd.constant(name, array);
     }
 
-    /** Whether the parameter {@code name} is trained in this graph. */
+    /**
+     * @param name a parameter's name
+     * @return whether the parameter is trained in this graph
+     */
     public boolean isTrainable(String name) { return trainable.test(name); }
 
-    /** Blocks the gradient ({@code stopGradient} is not exposed on SameDiff in M2.1). */
+    /**
+     * Blocks the gradient ({@code stopGradient} is not exposed on SameDiff in M2.1).
+     *
+     * @param x any variable
+     * @return {@code x}'s value, through which no gradient flows
+     */
     public SDVariable stopGradient(SDVariable x) {
         return new StopGradient(sd, x).outputVariable();
     }
 
+    /**
+     * Registers a gradient SameDiff cannot derive (a lookup's); layers call it, {@link Gradients} applies it.
+     *
+     * @param g the rule
+     */
     public void addScatterGradient(ScatterGradient g) { scatterGradients.add(g); }
 
+    /** @return the rules registered so far, in order */
     public List<ScatterGradient> scatterGradients() { return Collections.unmodifiableList(scatterGradients); }
 }

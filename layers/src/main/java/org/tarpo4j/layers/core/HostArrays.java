@@ -14,6 +14,8 @@ import java.nio.ByteOrder;
  * under 1 µs here), and {@code data().asFloat()} took 66–170 µs for {@code [8, 8192]} floats against ~7 µs for the bulk
  * read. A column-major matrix (FastDecoder's step logits) is read as it lies and transposed here, which is cheaper than
  * ND4J's {@code dup('c')} (~160 µs for that size, mostly allocation).
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class HostArrays {
     private HostArrays() {}

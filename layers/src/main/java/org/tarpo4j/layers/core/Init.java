@@ -15,9 +15,22 @@ import java.util.function.DoubleSupplier;
 /** How a parameter is initialised when no stored value exists for it. Deterministic given the seed. */
 @FunctionalInterface
 public interface Init {
+    /**
+     * A new array.
+     *
+     * @param dtype the array's type
+     * @param shape its shape
+     * @param seed  the parameter's own seed (derived from the model seed and the parameter's name)
+     * @return the initialised array
+     */
     INDArray create(DataType dtype, long[] shape, long seed);
 
-    /** Normal(0, std²). */
+    /**
+     * Normal(0, std²).
+     *
+     * @param std the standard deviation
+     * @return the initialiser
+     */
     static Init normal(double std) {
         return (dt, shape, seed) -> {
             SplittableRandom rng = new SplittableRandom(seed);
@@ -25,7 +38,12 @@ public interface Init {
         };
     }
 
-    /** Uniform(-bound, bound); PEFT initialises LoRA A this way (Kaiming-uniform with a = sqrt(5) gives 1/sqrt(fan_in)). */
+    /**
+     * Uniform(-bound, bound); PEFT initialises LoRA A this way (Kaiming-uniform with a = sqrt(5) gives 1/sqrt(fan_in)).
+     *
+     * @param bound the half-width
+     * @return the initialiser
+     */
     static Init uniform(double bound) {
         return (dt, shape, seed) -> {
             SplittableRandom rng = new SplittableRandom(seed);
@@ -33,15 +51,28 @@ public interface Init {
         };
     }
 
+    /**
+     * Every entry equal.
+     *
+     * @param value the entries' value
+     * @return the initialiser
+     */
     static Init constant(double value) {
         return (dt, shape, seed) -> Nd4j.valueArrayOf(shape, value, dt);
     }
 
+    /** @return zeros */
     static Init zeros() { return constant(0.0); }
 
+    /** @return ones */
     static Init ones() { return constant(1.0); }
 
-    /** Exactly the given values (row-major), e.g. a router bias {@code [b0, 0]}. */
+    /**
+     * Exactly the given values (row-major), e.g. a router bias {@code [b0, 0]}.
+     *
+     * @param values as many as the shape has entries
+     * @return the initialiser
+     */
     static Init values(double... values) {
         return (dt, shape, seed) -> {
             if (numel(shape) != values.length) {
@@ -76,6 +107,12 @@ public interface Init {
         return a;
     }
 
+    /**
+     * Entries in an array of a shape.
+     *
+     * @param shape the shape
+     * @return the product of its dimensions
+     */
     static long numel(long[] shape) {
         long n = 1;
         for (long s : shape) n *= s;

@@ -21,21 +21,43 @@ public final class Parameters {
     private final DataType dtype;
     private final long seed;
 
+    /**
+     * An empty set: layers create and initialise their parameters in it.
+     *
+     * @param dtype the parameters' floating-point type
+     * @param seed  the model seed that every fresh parameter's seed derives from
+     */
     public Parameters(DataType dtype, long seed) {
         this.dtype = dtype;
         this.seed = seed;
     }
 
-    /** Parameters backed by existing arrays (taken by reference, not copied). */
+    /**
+     * Parameters backed by existing arrays (taken by reference, not copied).
+     *
+     * @param arrays by name, each of type {@code dtype}
+     * @param dtype  their type
+     * @param seed   the seed of parameters created later
+     * @return the parameters
+     */
     public static Parameters of(Map<String, INDArray> arrays, DataType dtype, long seed) {
         Parameters p = new Parameters(dtype, seed);
         arrays.forEach(p::put);
         return p;
     }
 
+    /** @return the parameters' floating-point type */
     public DataType dtype() { return dtype; }
 
-    /** The stored array of {@code name} with the given shape, or a freshly initialised one that is then stored. */
+    /**
+     * The stored array of {@code name} with the given shape, or a freshly initialised one that is then stored.
+     *
+     * @param name  the parameter's name
+     * @param init  how a new array is filled
+     * @param shape the expected shape
+     * @return the live array
+     * @throws IllegalArgumentException when a stored array has another shape
+     */
     public INDArray getOrCreate(String name, Init init, long... shape) {
         INDArray existing = arrays.get(name);
         if (existing != null) {
@@ -50,11 +72,23 @@ public final class Parameters {
         return created;
     }
 
-    /** The seed of a freshly initialised parameter: the global seed mixed with the name, never with the build order. */
+    /**
+     * The seed of a freshly initialised parameter: the global seed mixed with the name, never with the build order.
+     *
+     * @param seed the parameters' global seed
+     * @param name the parameter's name
+     * @return its own seed
+     */
     public static long seedFor(long seed, String name) {
         return seed ^ (0x9E3779B97F4A7C15L * (name.hashCode() + 1L));
     }
 
+    /**
+     * Stores an array (by reference), replacing any of the same name.
+     *
+     * @param name  the parameter's name
+     * @param array of type {@link #dtype()}
+     */
     public void put(String name, INDArray array) {
         if (array.dataType() != dtype) {
             throw new IllegalArgumentException("parameter '" + name + "' is " + array.dataType() + ", expected " + dtype);
@@ -62,17 +96,29 @@ public final class Parameters {
         arrays.put(name, array);
     }
 
+    /**
+     * @param name a parameter name
+     * @return whether it is stored
+     */
     public boolean contains(String name) { return arrays.containsKey(name); }
 
+    /**
+     * The live array of a parameter (updating it in place updates every graph built on it).
+     *
+     * @param name a stored parameter's name
+     * @return its array
+     * @throws IllegalArgumentException for an unknown name
+     */
     public INDArray get(String name) {
         INDArray a = arrays.get(name);
         if (a == null) throw new IllegalArgumentException("no parameter named '" + name + "'");
         return a;
     }
 
-    /** All arrays in creation order; a read-only view whose arrays are the live ones. */
+    /** @return all arrays in creation order; a read-only view whose arrays are the live ones */
     public Map<String, INDArray> asMap() { return Collections.unmodifiableMap(arrays); }
 
+    /** @return the number of scalar parameters, over all arrays */
     public long count() {
         return arrays.values().stream().mapToLong(INDArray::length).sum();
     }

@@ -4,7 +4,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 
 /** Runs code with {@code System.out} muted, for library calls that print instead of logging. */
-public final class Quietly {
+final class Quietly {
     private static final PrintStream NOWHERE = new PrintStream(OutputStream.nullOutputStream());
 
     private Quietly() {}

@@ -33,7 +33,7 @@ import java.util.Set;
  * Pool entries not used during one whole call are freed, so changing shapes (e.g. sequence lengths) do not accumulate
  * memory.
  */
-public final class RecyclingMemory {
+final class RecyclingMemory {
     private RecyclingMemory() {}
 
     /**

@@ -19,7 +19,15 @@ import java.util.SplittableRandom;
 public final class FiniteDifferenceCheck {
     private FiniteDifferenceCheck() {}
 
-    /** The worst entry found; {@link #passed} says whether every checked entry was within tolerance. */
+    /**
+     * The worst entry found; {@link #passed} says whether every checked entry was within tolerance.
+     *
+     * @param passed           every checked entry within tolerance
+     * @param maxRelativeError the largest relative error among entries above the absolute floor
+     * @param maxAbsoluteError the largest absolute error
+     * @param checked          entries checked
+     * @param worst            the entry with the largest relative error, with both gradients, or {@code -}
+     */
     public record Result(boolean passed, double maxRelativeError, double maxAbsoluteError, int checked, String worst) {
         @Override public String toString() {
             return (passed ? "passed" : "FAILED") + ": " + checked + " entries, max rel err " + maxRelativeError
@@ -31,6 +39,18 @@ public final class FiniteDifferenceCheck {
      * Checks up to {@code entriesPerParameter} random entries of every listed parameter.
      * An entry passes when the relative error is below {@code maxRelativeError} or the absolute error below
      * {@code minAbsoluteError} (the relative error of two near-zero numbers means nothing).
+     *
+     * @param graph               a DOUBLE graph
+     * @param placeholders        every placeholder the loss needs
+     * @param loss                the scalar variable
+     * @param parameters          the parameters to check
+     * @param entriesPerParameter entries per parameter at most (all of a smaller one)
+     * @param epsilon             the central difference's step
+     * @param maxRelativeError    tolerance on {@code |a - n| / (|a| + |n|)}
+     * @param minAbsoluteError    an entry whose absolute error is below this passes
+     * @param seed                picks the entries
+     * @return the outcome
+     * @throws IllegalArgumentException for a graph that is not DOUBLE
      */
     public static Result check(Graph graph, Map<String, INDArray> placeholders, String loss, Collection<String> parameters,
                                int entriesPerParameter, double epsilon, double maxRelativeError, double minAbsoluteError,

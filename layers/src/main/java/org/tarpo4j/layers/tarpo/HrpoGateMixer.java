@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
  * the answer marker) take {@code ê} unchanged.
  */
 public final class HrpoGateMixer {
+    /** c in {@code a = exp(-c · softplus(-Λ) ⊙ r)}. */
     public static final double C = 8.0;
 
     private final Graph graph;
@@ -29,7 +30,15 @@ public final class HrpoGateMixer {
     private final Linear gateR, gateI;
     private final SDVariable lambda;
 
-    /** @param name the module path, e.g. {@code hrpo_gate}; parameters {@code name.gate_r.*}, {@code name.gate_i.*}, {@code name.lambda} */
+    /**
+     * Adds the gate's parameters.
+     *
+     * @param graph     the graph to add to
+     * @param name      the module path, e.g. {@code hrpo_gate}; parameters {@code name.gate_r.*}, {@code name.gate_i.*},
+     *                  {@code name.lambda}
+     * @param embedding the token embedding whose rows are mixed
+     * @param dim       the embedding width
+     */
     public HrpoGateMixer(Graph graph, String name, TokenEmbedding embedding, long dim) {
         this.graph = graph;
         this.embedding = embedding;
@@ -54,6 +63,7 @@ public final class HrpoGateMixer {
      * @param softIds     {@code [B, T, k]} the step distribution's top ids
      * @param softWeights {@code [B, T, k]} their probabilities (any positive scale: h̃ is normalised)
      * @param routes      {@code [B, T]} 1 where the gate mixes (reasoning steps), 0 where the token is used as is
+     * @param topK        k
      * @return {@code [B·T, d]}
      */
     public SDVariable mix(SDVariable tokenIds, SDVariable softIds, SDVariable softWeights, SDVariable routes, int topK) {

@@ -28,7 +28,13 @@ public final class HybridEmbeddingMixer {
     private final TokenEmbedding embedding;
     private final int topK;
 
-    /** @param topK k, the number of ids and weights per position ({@link SoftInputConfig#topK()}) */
+    /**
+     * A mixer reading rows of {@code embedding}.
+     *
+     * @param graph     the graph to add to
+     * @param embedding the token embedding (your own table, or a model's)
+     * @param topK      k, the number of ids and weights per position ({@link SoftInputConfig#topK()})
+     */
     public HybridEmbeddingMixer(Graph graph, TokenEmbedding embedding, int topK) {
         this.graph = graph;
         this.embedding = embedding;
@@ -51,7 +57,13 @@ public final class HybridEmbeddingMixer {
         return embedding.weightedSum(ids, weights);                                                // [N, d]
     }
 
-    /** Declares the three placeholders in {@code dtype} and mixes. */
+    /**
+     * Declares the three placeholders ({@value #SOFT_IDS}, {@value #SOFT_WEIGHTS}, {@value #ROUTES}; the floats in the
+     * graph's type) and mixes.
+     *
+     * @param tokenIds {@code [B, T]} sampled tokens
+     * @return {@code [B·T, d]}
+     */
     public SDVariable mixFromPlaceholders(SDVariable tokenIds) {
         SameDiff sd = graph.sd();
         return mix(tokenIds, sd.placeHolder(SOFT_IDS, DataType.INT32, -1, -1, -1),

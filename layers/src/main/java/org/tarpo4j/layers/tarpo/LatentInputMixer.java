@@ -21,6 +21,13 @@ public final class LatentInputMixer {
     private final TokenEmbedding embedding;
     private final long dim;
 
+    /**
+     * A mixer of token embeddings and latent vectors.
+     *
+     * @param graph     the graph to add to
+     * @param embedding the token embedding
+     * @param dim       d, the width of both
+     */
     public LatentInputMixer(Graph graph, TokenEmbedding embedding, long dim) {
         this.graph = graph;
         this.embedding = embedding;
@@ -39,7 +46,12 @@ public final class LatentInputMixer {
         return r.rsub(1.0).mul(token).add(r.mul(latent.reshape(-1, dim)));
     }
 
-    /** Mixes with {@value #LATENT_INPUTS} and {@link HybridEmbeddingMixer#ROUTES} declared as placeholders (data). */
+    /**
+     * Mixes with {@value #LATENT_INPUTS} and {@link HybridEmbeddingMixer#ROUTES} declared as placeholders (data).
+     *
+     * @param tokenIds {@code [B, T]}
+     * @return {@code [B·T, d]}
+     */
     public SDVariable mixFromPlaceholders(SDVariable tokenIds) {
         SameDiff sd = graph.sd();
         SDVariable latent = sd.placeHolder(LATENT_INPUTS, graph.dtype(), -1, -1, dim);

@@ -12,8 +12,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param temperature divides the router logits when routes are sampled and scored (1.0 in the paper)
  */
 public record RouterConfig(double hardBias, double weightStd, double temperature) {
+    /** b0 = 4.6, the published default: initial P(hard) ≈ 0.99. */
     public static final double DEFAULT_HARD_BIAS = 4.6;
 
+    /**
+     * Checks the values.
+     *
+     * @param hardBias    finite
+     * @param weightStd   at least 0
+     * @param temperature positive
+     * @throws IllegalArgumentException for a value out of range, naming it
+     */
     @JsonCreator
     public RouterConfig(@JsonProperty("hardBias") double hardBias, @JsonProperty("weightStd") double weightStd,
                         @JsonProperty("temperature") double temperature) {
@@ -25,16 +34,28 @@ public record RouterConfig(double hardBias, double weightStd, double temperature
         this.temperature = temperature;
     }
 
+    /** @return b0 = {@value #DEFAULT_HARD_BIAS}, weight std 0.001, temperature 1 */
     public static RouterConfig defaults() { return new RouterConfig(DEFAULT_HARD_BIAS, 0.001, 1.0); }
 
+    /**
+     * The defaults with another initial bias.
+     *
+     * @param b0 the initial hard log-odds
+     * @return weight std 0.001, temperature 1
+     */
     public static RouterConfig withHardBias(double b0) { return new RouterConfig(b0, 0.001, 1.0); }
 
-    /** The bias that makes the initial P(hard) equal {@code p}: {@code b0 = logit(p)}. */
+    /**
+     * The bias that makes the initial P(hard) equal {@code p}: {@code b0 = logit(p)}.
+     *
+     * @param p the initial P(hard), in (0, 1)
+     * @return the defaults with that bias
+     */
     public static RouterConfig withInitialHardProbability(double p) {
         if (!(p > 0 && p < 1)) throw new IllegalArgumentException("initial P(hard) must be in (0, 1), got " + p);
         return withHardBias(Math.log(p / (1 - p)));
     }
 
-    /** The initial P(hard) this bias gives (with the near-zero weight): {@code sigmoid(b0)}. */
+    /** @return the initial P(hard) this bias gives (with the near-zero weight): {@code sigmoid(b0)} */
     public double initialHardProbability() { return 1 / (1 + Math.exp(-hardBias)); }
 }

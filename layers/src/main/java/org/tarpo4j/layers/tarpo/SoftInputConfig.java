@@ -13,8 +13,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *                    continuous thought: the step's last hidden state itself), to measure what the soft input adds
  */
 public record SoftInputConfig(int topK, boolean renormalise, Source source) {
-    public enum Source { TOP_K_EMBEDDINGS, HIDDEN_STATE }
+    /** What is fed at a soft step. */
+    public enum Source {
+        /** TARPO's mixture of the top-k token embeddings. */
+        TOP_K_EMBEDDINGS,
+        /** COCONUT's continuous thought: the step's last hidden state. */
+        HIDDEN_STATE
+    }
 
+    /**
+     * Checks k.
+     *
+     * @param topK        positive
+     * @param renormalise whether the weights are renormalised over the top k
+     * @param source      null means {@link Source#TOP_K_EMBEDDINGS}
+     * @throws IllegalArgumentException for k below 1
+     */
     @JsonCreator
     public SoftInputConfig(@JsonProperty("topK") int topK, @JsonProperty("renormalise") boolean renormalise,
                            @JsonProperty("source") Source source) {
@@ -24,9 +38,17 @@ public record SoftInputConfig(int topK, boolean renormalise, Source source) {
         this.source = source == null ? Source.TOP_K_EMBEDDINGS : source;
     }
 
+    /**
+     * TARPO's top-k mixture.
+     *
+     * @param topK        positive
+     * @param renormalise whether the weights are renormalised over the top k
+     */
     public SoftInputConfig(int topK, boolean renormalise) { this(topK, renormalise, Source.TOP_K_EMBEDDINGS); }
 
+    /** @return k = 10, renormalised, top-k embeddings (the paper's) */
     public static SoftInputConfig defaults() { return new SoftInputConfig(10, true); }
 
+    /** @return whether the soft input is the hidden state */
     public boolean hiddenState() { return source == Source.HIDDEN_STATE; }
 }

@@ -11,7 +11,14 @@ public final class Datasets {
 
     private Datasets() {}
 
-    /** MATH rows without a usable boxed answer are skipped (two such rows exist upstream) and listed in the set. */
+    /**
+     * MATH rows without a usable boxed answer are skipped (two such rows exist upstream) and listed in the set.
+     *
+     * @param format {@code gsm8k}, {@code math} or {@code jsonl}
+     * @param file   the JSONL file
+     * @return its problems
+     * @throws IOException when it cannot be read, or a {@link DatasetFormatException} naming the line
+     */
     public static ProblemSet load(String format, Path file) throws IOException {
         return switch (format) {
             case "gsm8k" -> Gsm8k.load(file);

@@ -13,17 +13,35 @@ public final class Gsm8k {
 
     private Gsm8k() {}
 
-    /** {@link #load(Path, LoadOptions)} with {@link LoadOptions#STRICT}. */
+    /**
+     * {@link #load(Path, LoadOptions)} with {@link LoadOptions#STRICT}.
+     *
+     * @param file the JSONL file
+     * @return its problems
+     * @throws IOException when it cannot be read, or a {@link DatasetFormatException} naming the line
+     */
     public static ProblemSet load(Path file) throws IOException {
         return load(file, LoadOptions.STRICT);
     }
 
-    /** The problems of {@code file}; see {@link LoadOptions} for the line cap and for skipping rows without an answer. */
+    /**
+     * The problems of {@code file}; see {@link LoadOptions} for the line cap and for skipping rows without an answer.
+     *
+     * @param file    the JSONL file
+     * @param options line cap and skipping
+     * @return its problems
+     * @throws IOException when it cannot be read, or a {@link DatasetFormatException} naming the line
+     */
     public static ProblemSet load(Path file, LoadOptions options) throws IOException {
         return ProblemSet.of(file, JsonlReader.read(file, options, Gsm8k::problem));
     }
 
-    /** The final answer of a GSM8K worked solution: after its last {@code ####}, trimmed, commas removed. */
+    /**
+     * The final answer of a GSM8K worked solution: after its last {@code ####}, trimmed, commas removed.
+     *
+     * @param solution a worked solution
+     * @return its final answer, or empty without a marker
+     */
     public static Optional<String> finalAnswer(String solution) {
         int i = solution.lastIndexOf(FINAL_ANSWER_MARKER);
         if (i < 0) return Optional.empty();

@@ -23,7 +23,7 @@ import java.util.List;
  * Reads a JSON Lines file into rows: one JSON object a line, blank lines skipped, UTF-8 (a leading byte-order mark
  * is allowed), {@code \n} or {@code \r\n} line ends. Every fault is a {@link DatasetFormatException} naming the line.
  */
-public final class JsonlReader {
+final class JsonlReader {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Turns one row into a value, or fails with {@link JsonlRow#error}. */

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param line 1-based
  */
-public record JsonlRow(Path file, long line, ObjectNode json) {
+record JsonlRow(Path file, long line, ObjectNode json) {
     /** The string field {@code name}; missing, {@code null}, or not a string is an error. */
     public String requiredString(String name) throws DatasetFormatException {
         JsonNode node = json.get(name);

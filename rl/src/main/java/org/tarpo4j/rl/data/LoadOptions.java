@@ -12,14 +12,24 @@ public record LoadOptions(int maxLineBytes, boolean skipUnanswerable) {
     /** 1 MiB lines, every fault an error. */
     public static final LoadOptions STRICT = new LoadOptions(1 << 20, false);
 
+    /**
+     * @param maxLineBytes     positive
+     * @param skipUnanswerable whether rows without a usable answer are skipped
+     * @throws IllegalArgumentException for a cap below 1
+     */
     public LoadOptions {
         if (maxLineBytes < 1) throw new IllegalArgumentException("maxLineBytes must be positive, got " + maxLineBytes);
     }
 
+    /**
+     * @param bytes the longest line allowed
+     * @return these options with that cap
+     */
     public LoadOptions withMaxLineBytes(int bytes) {
         return new LoadOptions(bytes, skipUnanswerable);
     }
 
+    /** @return these options, skipping rows without a usable answer */
     public LoadOptions skippingUnanswerable() {
         return new LoadOptions(maxLineBytes, true);
     }

@@ -13,12 +13,25 @@ import java.nio.file.Path;
 public final class MathDataset {
     private MathDataset() {}
 
-    /** {@link #load(Path, LoadOptions)} with {@link LoadOptions#STRICT}. */
+    /**
+     * {@link #load(Path, LoadOptions)} with {@link LoadOptions#STRICT}.
+     *
+     * @param file the JSONL file
+     * @return its problems
+     * @throws IOException when it cannot be read, or a {@link DatasetFormatException} naming the line
+     */
     public static ProblemSet load(Path file) throws IOException {
         return load(file, LoadOptions.STRICT);
     }
 
-    /** The problems of {@code file}; see {@link LoadOptions} for the line cap and for skipping rows without an answer. */
+    /**
+     * The problems of {@code file}; see {@link LoadOptions} for the line cap and for skipping rows without an answer.
+     *
+     * @param file    the JSONL file
+     * @param options line cap and skipping
+     * @return its problems
+     * @throws IOException when it cannot be read, or a {@link DatasetFormatException} naming the line
+     */
     public static ProblemSet load(Path file, LoadOptions options) throws IOException {
         return ProblemSet.of(file, JsonlReader.read(file, options, MathDataset::problem));
     }

@@ -11,6 +11,12 @@ import java.util.Objects;
  * @param reference the full worked solution, or {@code null} when the set has none
  */
 public record Problem(String id, String prompt, String answer, String reference) {
+    /**
+     * @param id        not null
+     * @param prompt    not null
+     * @param answer    not null
+     * @param reference may be null
+     */
     public Problem {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(prompt, "prompt");

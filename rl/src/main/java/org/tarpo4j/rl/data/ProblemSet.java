@@ -14,13 +14,23 @@ import java.util.Objects;
  *                 without a usable answer ({@link LoadOptions#skipUnanswerable()})
  */
 public record ProblemSet(String name, List<Problem> problems, List<String> skipped) implements Iterable<Problem> {
+    /**
+     * @param name     not null
+     * @param problems copied
+     * @param skipped  copied
+     */
     public ProblemSet {
         Objects.requireNonNull(name, "name");
         problems = List.copyOf(problems);
         skipped = List.copyOf(skipped);
     }
 
-    /** A set with nothing skipped. */
+    /**
+     * A set with nothing skipped.
+     *
+     * @param name     a label
+     * @param problems the problems
+     */
     public ProblemSet(String name, List<Problem> problems) {
         this(name, problems, List.of());
     }
@@ -30,14 +40,20 @@ public record ProblemSet(String name, List<Problem> problems, List<String> skipp
         return new ProblemSet(file.getFileName().toString(), rows.values(), rows.skipped());
     }
 
+    /** @return the number of problems */
     public int size() {
         return problems.size();
     }
 
+    /**
+     * @param index from 0
+     * @return that problem
+     */
     public Problem get(int index) {
         return problems.get(index);
     }
 
+    /** @return the problems in order */
     @Override
     public Iterator<Problem> iterator() {
         return problems.iterator();

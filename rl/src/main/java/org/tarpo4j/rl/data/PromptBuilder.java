@@ -19,32 +19,56 @@ public final class PromptBuilder {
     private final ChatTemplate template;
     private final String systemPrompt;
 
-    /** With {@link #DEFAULT_SYSTEM_PROMPT}. */
+    /**
+     * With {@link #DEFAULT_SYSTEM_PROMPT}.
+     *
+     * @param template the model's chat template
+     */
     public PromptBuilder(ChatTemplate template) {
         this(template, DEFAULT_SYSTEM_PROMPT);
     }
 
-    /** @param systemPrompt the system turn's text; an empty string still renders an (empty) system turn */
+    /**
+     * @param template     the model's chat template
+     * @param systemPrompt the system turn's text; an empty string still renders an (empty) system turn
+     */
     public PromptBuilder(ChatTemplate template, String systemPrompt) {
         this.template = Objects.requireNonNull(template, "template");
         this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
     }
 
+    /** @return the system turn's text */
     public String systemPrompt() {
         return systemPrompt;
     }
 
-    /** The conversation: system prompt, then the problem's question as the user turn. */
+    /**
+     * The conversation: system prompt, then the problem's question as the user turn.
+     *
+     * @param problem the problem
+     * @return the two messages
+     */
     public List<ChatMessage> messages(Problem problem) {
         return List.of(ChatMessage.system(systemPrompt), ChatMessage.user(problem.prompt()));
     }
 
-    /** The rendered prompt text, ending with the open assistant header. */
+    /**
+     * The rendered prompt text, ending with the open assistant header.
+     *
+     * @param problem the problem
+     * @return the prompt text
+     */
     public String render(Problem problem) {
         return template.render(messages(problem), true);
     }
 
-    /** Token ids of {@link #render}, without the tokenizer's own special tokens (the template writes them). */
+    /**
+     * Token ids of {@link #render}, without the tokenizer's own special tokens (the template writes them).
+     *
+     * @param tokenizer the model's tokenizer
+     * @param problem   the problem
+     * @return the prompt ids
+     */
     public int[] encode(HfTokenizer tokenizer, Problem problem) {
         return template.encode(tokenizer, messages(problem), true);
     }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * A well-formed row without a usable gold answer (no final-answer marker, an empty answer): skippable with
  * {@link LoadOptions#skipUnanswerable()}, unlike the other {@link DatasetFormatException}s.
  */
-public final class UnanswerableRowException extends DatasetFormatException {
+final class UnanswerableRowException extends DatasetFormatException {
     public UnanswerableRowException(Path file, long line, String problem) {
         super(file, line, problem + " (LoadOptions.skippingUnanswerable() skips such rows)");
     }

@@ -19,6 +19,7 @@ import java.util.Map;
 public record EvalResult(String benchmark, int problems, int k, double avgAtK, double avgAtKCi95, Map<Integer, Double> passAtK,
                          double majAtK, double meanTokens, double meanEffectiveTokens, double softRatio,
                          Map<String, Integer> perProblem) {
+    /** @return a two-line text table: header and this result (percentages) */
     public String table() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-16s %6s %4s %16s %8s %8s %8s %8s%n", "benchmark", "n", "k", "avg@k (95% CI)",

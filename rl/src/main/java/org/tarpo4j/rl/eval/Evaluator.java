@@ -8,6 +8,7 @@ import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.reward.AnswerExtraction;
 import org.tarpo4j.rl.reward.MathReward;
 import org.tarpo4j.rl.reward.NumericAnswer;
+import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
@@ -37,6 +38,12 @@ public final class Evaluator {
     private final TextDecoder text;
     private final int promptsPerBatch;
 
+    /**
+     * @param policy          the model with its latent mode (e.g. {@code trainer.policy()} after training)
+     * @param rollout         k ({@code numGenerations}), sampling, length, marker, stop and banned ids
+     * @param text            token ids to text, for the reward
+     * @param promptsPerBatch prompts sampled together (each with k completions)
+     */
     public Evaluator(Policy policy, RolloutConfig rollout, TextDecoder text, int promptsPerBatch) {
         this.policy = policy;
         this.rollout = rollout;
@@ -44,6 +51,19 @@ public final class Evaluator {
         this.promptsPerBatch = Math.max(1, promptsPerBatch);
     }
 
+    /**
+     * Samples k completions per problem and scores them: a completion is correct when the reward is at least 0.5.
+     *
+     * @param benchmark a label for the result and the progress line
+     * @param problems  the problems
+     * @param prompts   a problem's prompt ids
+     * @param reward    scores a completion; one that throws or returns a non-finite value stops the evaluation with a
+     *                  {@link org.tarpo4j.rl.reward.RewardException} naming the problem and the sample
+     * @param seed      seeds the sampling
+     * @param sink      receives every completion, or null
+     * @return avg@k with its interval, pass@k, maj@k, tokens and the soft ratio
+     * @throws IllegalArgumentException when a prompt leaves no room for the completion in the context
+     */
     public EvalResult evaluate(String benchmark, List<Problem> problems, PromptEncoder prompts, RewardFunction reward, long seed,
                                Consumer<Completion> sink) {
         int k = rollout.numGenerations();
@@ -72,8 +92,10 @@ public final class Evaluator {
                     Map<String, Integer> votes = new HashMap<>();
                     Map<String, Boolean> keyCorrect = new HashMap<>();
                     String best = null;
-                    for (Completion c : out.subList(i * k, (i + 1) * k)) {
-                        boolean ok = reward.score(c.text(), p.answer()) >= 0.5;
+                    int row = start + i;
+                    for (int j = 0; j < k; j++) {
+                        Completion c = out.get(i * k + j);
+                        boolean ok = reward.checkedScore(c.text(), p.answer(), RewardException.Sample.evaluation(row, p.id(), j)) >= 0.5;
                         correct += ok ? 1 : 0;
                         tokens += c.length();
                         soft += c.softSteps();
@@ -86,7 +108,6 @@ public final class Evaluator {
                         }
                         if (sink != null) sink.accept(c);
                     }
-                    int row = start + i;
                     accuracy[row] = (double) correct / k;
                     for (var e : pass.entrySet()) e.getValue()[row] = PassAtK.unbiased(k, correct, e.getKey());
                     maj[row] = best != null && keyCorrect.get(best) ? 1 : 0;

@@ -7,6 +7,12 @@ public final class PassAtK {
     /**
      * The unbiased pass@k estimator (Chen et al. 2021): {@code 1 - C(n-c, k) / C(n, k)}, the probability that k of the
      * n samples drawn without replacement contain at least one correct one. Computed as a product to stay stable.
+     *
+     * @param n samples
+     * @param c correct samples
+     * @param k k, in (0, n]
+     * @return pass@k
+     * @throws IllegalArgumentException for k outside (0, n]
      */
     public static double unbiased(int n, int c, int k) {
         if (k > n || k <= 0) throw new IllegalArgumentException("need 0 < k <= n, got k=" + k + ", n=" + n);
@@ -16,7 +22,12 @@ public final class PassAtK {
         return 1.0 - miss;
     }
 
-    /** A 95% normal-approximation interval half-width of a mean over independent per-item values. */
+    /**
+     * A 95% normal-approximation interval half-width of a mean over independent per-item values.
+     *
+     * @param values per-item values
+     * @return the half-width, NaN for fewer than two values
+     */
     public static double halfWidth95(double[] values) {
         int n = values.length;
         if (n < 2) return Double.NaN;

@@ -32,9 +32,25 @@ public final class Policy {
     /** Makes a decoder for {@code batch} rows and at most {@code maxLength} positions. */
     @FunctionalInterface
     public interface DecoderFactory {
+        /**
+         * @param policy    the policy
+         * @param batch     rows
+         * @param maxLength positions at most
+         * @return a decoder with an empty cache
+         */
         IncrementalDecoder create(Policy policy, int batch, int maxLength);
     }
 
+    /**
+     * Builds the policy's graph on the model's weights, adding the router (TARPO) or gate (HRPO) and LoRA adapters;
+     * a model saved with a trained router or gate keeps it.
+     *
+     * @param model     the model (its arrays are shared, not copied)
+     * @param mode      the latent mode
+     * @param softInput what a soft input is (TARPO, HRPO)
+     * @param router    the router's initialisation, used when the model has none yet
+     * @param lora      adapters to add, or null
+     */
     public Policy(CausalLm model, LatentMode mode, SoftInputConfig softInput, RouterConfig router, LoraConfig lora) {
         this.model = model;
         this.mode = mode;
@@ -45,28 +61,49 @@ public final class Policy {
         this.graph = model.buildGraph(LatentHeads.options(model.config(), base, mode, softInput, router));
     }
 
+    /** @return the model */
     public CausalLm model() { return model; }
 
+    /** @return the latent mode */
     public LatentMode mode() { return mode; }
 
+    /** @return what a soft input is */
     public SoftInputConfig softInput() { return softInput; }
 
+    /** @return the router's initialisation */
     public RouterConfig router() { return router; }
 
+    /** @return the adapters, or null */
     public LoraConfig lora() { return lora; }
 
+    /** @return the policy's graph (its type is internal API) */
     public DecoderGraph graph() { return graph; }
 
     /**
      * A fresh incremental decoder over {@code batch} rows (empty cache) for sequences of at most {@code maxLength}
      * positions. It reads the weights as they are now: make a new one after an optimiser step.
+     *
+     * @param batch     rows
+     * @param maxLength positions at most
+     * @return the decoder (its type is internal API)
      */
     public IncrementalDecoder decoder(int batch, int maxLength) { return decoderFactory.create(this, batch, maxLength); }
 
-    /** Replaces how decoders are made. */
+    /**
+     * Replaces how decoders are made.
+     *
+     * @param factory the new way
+     */
     public void setDecoderFactory(DecoderFactory factory) { this.decoderFactory = factory; }
 
-    /** The graph itself, one session run per call: the reference every faster path is tested against. */
+    /**
+     * The graph itself, one session run per call: the reference every faster path is tested against.
+     *
+     * @param p         the policy
+     * @param batch     rows
+     * @param maxLength positions at most (unused: the graph takes any length up to the context)
+     * @return the decoder
+     */
     public static IncrementalDecoder graphDecoder(Policy p, int batch, int maxLength) {
         return new GraphDecoder(p.graph, batch, p.extraOutputs());
     }

@@ -21,6 +21,8 @@ import java.util.Set;
  * Log-probs at masked positions are zeroed before anything else, so padding can never produce {@code inf · 0}.
  * The loss and the metrics are sums over the batch's tokens ({@link org.tarpo4j.rl.core.LossAggregation} puts the
  * step's normalisation into the weights), so the micro-batches of a step add up to the step in one pass.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class PolicyLoss {
     public static final String COMPLETION_MASK = "completion_mask";

@@ -17,6 +17,8 @@ import java.util.Map;
  * column {@code P - 1 + t} holds the outputs that scored v_t and its route d_t.
  *
  * <p>Every array is {@code [n, P + L]}; per-step arrays are aligned with the column whose outputs score the step.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class TrainingBatch {
     public final int rows, promptWidth, width, topK;

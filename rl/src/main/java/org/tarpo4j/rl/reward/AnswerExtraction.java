@@ -26,6 +26,10 @@ public final class AnswerExtraction {
     /**
      * How many times {@code marker} occurs in {@code text}, overlapping occurrences included, so that
      * {@code "#####"} holds {@code "####"} twice: a run of five {@code #} is not a well-formed marker.
+     *
+     * @param text   any text
+     * @param marker a non-empty marker
+     * @return the count
      */
     public static int countOccurrences(String text, String marker) {
         requireMarker(marker);
@@ -37,6 +41,10 @@ public final class AnswerExtraction {
     /**
      * The text after {@code marker} when it occurs exactly once (see {@link #countOccurrences}), untrimmed;
      * empty when it is absent or repeated.
+     *
+     * @param text   a completion
+     * @param marker the answer marker
+     * @return the text after the only marker, or empty
      */
     public static Optional<String> afterSingleMarker(String text, String marker) {
         if (countOccurrences(text, marker) != 1) return Optional.empty();
@@ -47,6 +55,9 @@ public final class AnswerExtraction {
      * The last number in {@code text} as written there, sign and thousands separators included (e.g. {@code "-1,000.5"};
      * a comma belongs to a number only between digits).
      * A minus counts as a sign only where it cannot be a subtraction: in {@code "10-5"} the last number is {@code 5}.
+     *
+     * @param text any text
+     * @return the last number, or empty
      */
     public static Optional<String> lastNumber(String text) {
         Matcher m = SIGNED_NUMBER.matcher(text);
@@ -60,6 +71,9 @@ public final class AnswerExtraction {
      * or sentence punctuation ({@code "The answer is 36."} gives {@code 36}); empty otherwise. Stricter than
      * {@link #lastNumber}, whose answer would be wrong for maths such as {@code \frac{17}{6}}, {@code (1, 6)} or
      * {@code x^2}.
+     *
+     * @param text a prose answer
+     * @return its only number, or empty
      */
     public static Optional<String> loneNumber(String text) {
         Matcher m = SIGNED_NUMBER.matcher(text);
@@ -72,6 +86,9 @@ public final class AnswerExtraction {
 
     /**
      * Whether {@code text} contains a box command ({@code \boxed} or {@code \fbox}) at all, balanced or not.
+     *
+     * @param text any text
+     * @return whether it contains {@code \\boxed} or {@code \\fbox}
      */
     public static boolean hasBox(String text) {
         return text.contains("\\boxed") || text.contains("\\fbox");
@@ -81,6 +98,9 @@ public final class AnswerExtraction {
      * The content of the last {@code \boxed{...}} or {@code \fbox{...}} (braces balanced), or of the last
      * {@code \boxed x} (brace-less form: up to the next {@code $} or the end); empty when there is none or its braces
      * never close.
+     *
+     * @param text any text
+     * @return the last box's content, or empty
      */
     public static Optional<String> lastBoxed(String text) {
         int boxed = text.lastIndexOf("\\boxed");
@@ -113,13 +133,21 @@ public final class AnswerExtraction {
     /**
      * The content of the last complete LaTeX math span: {@code $...$}, {@code $$...$$}, {@code \(...\)} or
      * {@code \[...\]}. An escaped dollar {@code \$} is not a delimiter.
+     *
+     * @param text any text
+     * @return the last span's content, or empty
      */
     public static Optional<String> lastLatexSpan(String text) {
         List<String> spans = latexSpans(text);
         return spans.isEmpty() ? Optional.empty() : Optional.of(spans.get(spans.size() - 1));
     }
 
-    /** Every complete math span of {@code text}, in order (see {@link #lastLatexSpan}). */
+    /**
+     * Every complete math span of {@code text}, in order (see {@link #lastLatexSpan}).
+     *
+     * @param text any text
+     * @return the spans' contents, in order
+     */
     public static List<String> latexSpans(String text) {
         List<String> spans = new ArrayList<>();
         int i = 0;

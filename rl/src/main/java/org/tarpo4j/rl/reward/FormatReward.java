@@ -2,6 +2,7 @@ package org.tarpo4j.rl.reward;
 
 /** Format only: 1 iff the marker occurs exactly once and some non-blank text follows it, whatever that text is. */
 public final class FormatReward implements RewardFunction {
+    /** The name, and metric key. */
     public static final String NAME = "format";
 
     private final String marker;
@@ -11,6 +12,11 @@ public final class FormatReward implements RewardFunction {
         this(AnswerExtraction.DEFAULT_MARKER);
     }
 
+    /**
+     * With another answer marker.
+     *
+     * @param marker the answer marker
+     */
     public FormatReward(String marker) {
         AnswerExtraction.requireMarker(marker);
         this.marker = marker;

@@ -8,6 +8,7 @@ import java.util.Optional;
  * A gold answer that is not a number never matches.
  */
 public final class Gsm8kReward extends MarkedAnswerReward {
+    /** The name, and metric key. */
     public static final String NAME = "gsm8k";
 
     /** With the default marker {@code ####}. */
@@ -15,6 +16,11 @@ public final class Gsm8kReward extends MarkedAnswerReward {
         this(AnswerExtraction.DEFAULT_MARKER);
     }
 
+    /**
+     * With another answer marker.
+     *
+     * @param marker the answer marker
+     */
     public Gsm8kReward(String marker) {
         super(marker);
     }

@@ -7,12 +7,13 @@ package org.tarpo4j.rl.reward;
 public abstract class MarkedAnswerReward implements RewardFunction {
     private final String marker;
 
+    /** @param marker the answer marker, e.g. {@code ####} */
     protected MarkedAnswerReward(String marker) {
         AnswerExtraction.requireMarker(marker);
         this.marker = marker;
     }
 
-    /** The answer marker, e.g. {@code ####}. */
+    /** @return the answer marker, e.g. {@code ####} */
     public final String marker() {
         return marker;
     }
@@ -24,6 +25,12 @@ public abstract class MarkedAnswerReward implements RewardFunction {
                 .isPresent() ? 1.0 : 0.0;
     }
 
-    /** Whether {@code afterMarker}, the completion's text after its only marker, gives the gold answer. */
+    /**
+     * Whether {@code afterMarker}, the completion's text after its only marker, gives the gold answer.
+     *
+     * @param afterMarker the completion's text after its only marker
+     * @param goldAnswer  the problem's gold answer
+     * @return whether it gives the gold answer
+     */
     protected abstract boolean matches(String afterMarker, String goldAnswer);
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *       as it is (the original raises, or returns its input for the short {@code \frac}).</li>
  * </ul>
  */
-public final class MathNormalizer {
+final class MathNormalizer {
     private static final Pattern PYTHON_INT = Pattern.compile("0|-?[1-9]\\d*");
 
     private MathNormalizer() {}

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
  * A final period is ignored on both sides (some MATH gold answers end with one, e.g. {@code -\frac{5}{3}.}).
  */
 public final class MathReward extends MarkedAnswerReward {
+    /** The name, and metric key. */
     public static final String NAME = "math";
 
     /** With the default marker {@code ####}. */
@@ -26,6 +27,11 @@ public final class MathReward extends MarkedAnswerReward {
         this(AnswerExtraction.DEFAULT_MARKER);
     }
 
+    /**
+     * With another answer marker.
+     *
+     * @param marker the answer marker
+     */
     public MathReward(String marker) {
         super(marker);
     }
@@ -42,12 +48,22 @@ public final class MathReward extends MarkedAnswerReward {
         return candidates(afterMarker).stream().anyMatch(c -> normalize(c).equals(gold));
     }
 
-    /** {@link MathNormalizer#strip} of the trimmed answer without a final period. */
+    /**
+     * {@link MathNormalizer#strip} of the trimmed answer without a final period.
+     *
+     * @param answer an answer
+     * @return its normal form
+     */
     public static String normalize(String answer) {
         return MathNormalizer.strip(withoutFinalPeriod(answer.trim()));
     }
 
-    /** The answers read from {@code afterMarker} (see the class comment), unnormalised; none is blank. */
+    /**
+     * The answers read from {@code afterMarker} (see the class comment), unnormalised; none is blank.
+     *
+     * @param afterMarker the text after the marker
+     * @return the candidate answers
+     */
     public static List<String> candidates(String afterMarker) {
         Stream<String> found;
         if (AnswerExtraction.hasBox(afterMarker)) {

@@ -11,6 +11,9 @@ public final class NumericAnswer {
      * {@code number} without thousands separators, leading zeros or trailing fractional zeros, in plain notation
      * ({@code "1,000.50"} → {@code "1000.5"}, {@code "-0"} → {@code "0"}); empty when it is not a decimal number
      * (after trimming and removing commas).
+     *
+     * @param number a number as written
+     * @return its canonical form, or empty
      */
     public static Optional<String> canonical(String number) {
         String plain = number.trim().replace(",", "").replace('\u2212', '-');

@@ -8,6 +8,14 @@ import java.util.Map;
 public final class RewardRegistry {
     private RewardRegistry() {}
 
+    /**
+     * A built-in reward by name.
+     *
+     * @param name   {@code gsm8k}, {@code math} or {@code format}
+     * @param marker the answer marker
+     * @return the reward
+     * @throws IllegalArgumentException for another name
+     */
     public static RewardFunction byName(String name, String marker) {
         return switch (name) {
             case Gsm8kReward.NAME -> new Gsm8kReward(marker);
@@ -17,6 +25,14 @@ public final class RewardRegistry {
         };
     }
 
+    /**
+     * Built-in rewards by name, summed with weights (a config's {@code reward_weights}).
+     *
+     * @param weights reward name to weight
+     * @param marker  the answer marker
+     * @return their weighted sum
+     * @throws IllegalArgumentException for an unknown name
+     */
     public static WeightedRewards weighted(Map<String, Double> weights, String marker) {
         List<WeightedRewards.Term> terms = new ArrayList<>();
         weights.forEach((name, w) -> terms.add(new WeightedRewards.Term(byName(name, marker), w)));

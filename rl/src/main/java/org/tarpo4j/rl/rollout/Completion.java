@@ -17,8 +17,10 @@ package org.tarpo4j.rl.rollout;
  */
 public record Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights,
                          float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text) {
+    /** @return the number of tokens, the stop token included */
     public int length() { return tokens.length; }
 
+    /** @return the number of steps whose input was soft */
     public int softSteps() {
         int n = 0;
         for (int r : routes) n += r;

@@ -34,6 +34,8 @@ import java.util.Map;
  * </ol>
  * In {@code hrpo} mode every reasoning step (before the marker) takes the gated mixture; in {@code grpo} mode every
  * input is hard and this is plain sampling.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class MixedRollout {
     private final Policy policy;

@@ -22,18 +22,46 @@ import java.util.Set;
 public record RolloutConfig(int numGenerations, SamplingConfig sampling, int maxCompletionLength, boolean greedyRouting,
                             String answerMarker, Set<Integer> stopTokenIds, Set<Integer> bannedTokenIds, int padTokenId,
                             ContinuousThoughts thoughts, int batchRows) {
-    /** COCONUT's latent segment: {@code begin}, {@code count} hidden states fed back as inputs, then {@code end}. */
+    /**
+     * COCONUT's latent segment: {@code begin}, {@code count} hidden states fed back as inputs, then {@code end}.
+     *
+     * @param count   thoughts, at least 0
+     * @param beginId the begin-of-thought token
+     * @param endId   the end-of-thought token
+     */
     public record ContinuousThoughts(int count, int beginId, int endId) {
+        /**
+         * @param count   at least 0
+         * @param beginId the begin-of-thought token
+         * @param endId   the end-of-thought token
+         * @throws IllegalArgumentException for a negative count
+         */
         public ContinuousThoughts {
             if (count < 0) throw new IllegalArgumentException("thought count must be >= 0, got " + count);
         }
     }
 
+    /**
+     * Without continuous thoughts.
+     *
+     * @param numGenerations      completions per prompt
+     * @param sampling            token sampling
+     * @param maxCompletionLength tokens per completion at most
+     * @param greedyRouting       take the router's argmax
+     * @param answerMarker        routes are hard once the completion contains it
+     * @param stopTokenIds        ids that end a completion
+     * @param bannedTokenIds      never sampled
+     * @param padTokenId          fills finished rows
+     */
     public RolloutConfig(int numGenerations, SamplingConfig sampling, int maxCompletionLength, boolean greedyRouting,
                          String answerMarker, Set<Integer> stopTokenIds, Set<Integer> bannedTokenIds, int padTokenId) {
         this(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds, bannedTokenIds, padTokenId, null, 0);
     }
 
+    /**
+     * @param t COCONUT's thoughts
+     * @return this config with them
+     */
     public RolloutConfig withThoughts(ContinuousThoughts t) {
         return new RolloutConfig(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds,
                 bannedTokenIds, padTokenId, t, batchRows);
@@ -44,6 +72,20 @@ public record RolloutConfig(int numGenerations, SamplingConfig sampling, int max
                 bannedTokenIds, padTokenId, thoughts, rows);
     }
 
+    /**
+     * Checks the values and copies the id sets.
+     *
+     * @param numGenerations      positive
+     * @param sampling            token sampling
+     * @param maxCompletionLength positive
+     * @param greedyRouting       take the router's argmax
+     * @param answerMarker        non-empty
+     * @param stopTokenIds        ids that end a completion
+     * @param bannedTokenIds      never sampled
+     * @param padTokenId          fills finished rows
+     * @param thoughts            COCONUT's thoughts, or null
+     * @throws IllegalArgumentException for a value out of range, naming it
+     */
     public RolloutConfig {
         if (numGenerations <= 0) throw new IllegalArgumentException("numGenerations must be positive, got " + numGenerations);
         if (maxCompletionLength <= 0) throw new IllegalArgumentException("maxCompletionLength must be positive, got " + maxCompletionLength);

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  * so a crash at any moment leaves only complete checkpoints. Full fine-tuning saves a Hugging Face model directory;
  * LoRA saves PEFT adapters. Both add the latent heads, the optimiser moments ({@value #OPTIMIZER}), the trainer state
  * ({@value #STATE}) and the config ({@value #CONFIG}). Only the newest {@value #KEEP} are kept.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class CheckpointManager {
     public static final String OPTIMIZER = "optimizer.safetensors";

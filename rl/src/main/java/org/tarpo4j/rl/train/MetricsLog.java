@@ -19,6 +19,8 @@ import java.util.Map;
 /**
  * The run's logs: {@value #METRICS} (one JSON object per step) and {@value #COMPLETIONS} (sampled completions with
  * their soft steps marked as {@code ⟨token⟩}, reward and advantage), appended line by line.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class MetricsLog {
     public static final String METRICS = "metrics.jsonl";

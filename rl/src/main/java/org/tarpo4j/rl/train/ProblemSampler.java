@@ -10,7 +10,7 @@ import java.util.List;
  * Draws prompts for each step: a fresh seeded shuffle per epoch, consumed in order. Its whole state is
  * (epoch, position), so a resumed run draws exactly what the uninterrupted run would have.
  */
-public final class ProblemSampler {
+final class ProblemSampler {
     private final List<Problem> problems;
     private final long seed;
     private int epoch, position;

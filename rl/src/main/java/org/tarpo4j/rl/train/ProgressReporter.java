@@ -7,8 +7,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.util.Locale;
 
 /**
- * Console progress of a training loop: a live progress bar with ETA on a terminal, or one plain line every tenth of
- * the run (with the same ETA) when the output is a file or a CI log.
+ * Console progress of a training loop, on standard error: a live progress bar with ETA on a terminal, or one plain
+ * line every tenth of the run (with the same ETA) when the output is a file or a CI log.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class ProgressReporter implements AutoCloseable {
     private final ProgressBar bar;       // null without a terminal
@@ -45,7 +47,8 @@ public final class ProgressReporter implements AutoCloseable {
         } else if (done == total || (done - first) % Math.max(1, total / 10) == 0) {
             double elapsed = (System.nanoTime() - start) / 1e9;
             double eta = done > first ? elapsed / (done - first) * (total - done) : 0;
-            System.out.printf(Locale.ROOT, "%s %d/%d  %s  elapsed %.0fs  eta %.0fs%n", task, done, total, extra, elapsed, eta);
+            // standard error, as the bar's: standard output carries only a command's (or a library caller's) result
+            System.err.printf(Locale.ROOT, "%s %d/%d  %s  elapsed %.0fs  eta %.0fs%n", task, done, total, extra, elapsed, eta);
         }
     }
 

@@ -5,5 +5,9 @@ import org.tarpo4j.rl.data.Problem;
 /** A problem's prompt as token ids: the chat template for instruct models, the raw task text for the embedded one. */
 @FunctionalInterface
 public interface PromptEncoder {
+    /**
+     * @param problem a training or evaluation problem
+     * @return its prompt's token ids
+     */
     int[] encode(Problem problem);
 }

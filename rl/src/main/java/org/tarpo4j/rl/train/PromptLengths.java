@@ -9,6 +9,8 @@ import java.util.List;
 /**
  * Every problem's prompt encoded once, before training or evaluation starts, and checked against the model's
  * context: a run fails at its start, naming the problems, rather than at the step that samples one of them.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class PromptLengths {
     /** Problems listed in full in the error before "and N more". */

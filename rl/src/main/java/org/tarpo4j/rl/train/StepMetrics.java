@@ -4,19 +4,35 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One step's metrics, in logging order (the JSON line written to {@code metrics.jsonl}). */
+/**
+ * One step's metrics, in logging order (the JSON line written to {@code metrics.jsonl}).
+ *
+ * @param step   the step, from 1
+ * @param values by TRL's metric name where TRL has one ({@code reward}, {@code rewards/<name>/mean}, {@code kl}, ...)
+ */
 public record StepMetrics(int step, Map<String, Object> values) {
+    /**
+     * @param step   the step
+     * @param values copied, read-only
+     */
     public StepMetrics {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
+    /**
+     * A numeric metric.
+     *
+     * @param key its name
+     * @return its value
+     * @throws IllegalArgumentException when there is no numeric metric of that name
+     */
     public double get(String key) {
         Object v = values.get(key);
         if (!(v instanceof Number n)) throw new IllegalArgumentException("no numeric metric '" + key + "'");
         return n.doubleValue();
     }
 
-    /** The metrics that do not depend on timing (for comparing runs). */
+    /** @return the metrics that do not depend on timing (for comparing runs) */
     public Map<String, Object> withoutTimings() {
         Map<String, Object> m = new LinkedHashMap<>(values);
         m.keySet().removeIf(k -> k.startsWith("time/"));

@@ -43,8 +43,7 @@ public final class TarpoConfig {
     public String modelPath;
     /** Training data: a JSONL file (format by {@link #dataFormat}); unused for the embedded task ({@code arith}). */
     public String trainData;
-    /** gsm8k | math | jsonl (generic {"prompt","answer"}). */
-    /** gsm8k | math | jsonl, or arith: the embedded task (problems generated, modelPath its warm start). */
+    /** gsm8k | math | jsonl (generic {"prompt","answer"}), or arith: the embedded task (problems generated, modelPath its warm start). */
     public String dataFormat = "gsm8k";
     /** The embedded arithmetic task's format: problems are generated, not read (the command line handles it). */
     public static final String EMBEDDED_FORMAT = "arith";
@@ -52,33 +51,55 @@ public final class TarpoConfig {
     public String outputDir = "runs/tarpo";
 
     // --- TRL GRPOConfig names
+    /** Completions per prompt, G (at least 2: advantages are relative to the group). */
     public int numGenerations = 8;
     /** Prompts per optimiser step (the paper: 8); each gives numGenerations completions. */
     public int promptsPerStep = 8;
+    /** Optimiser steps of the run. */
     public int maxSteps = 100;
+    /** β, the weight of the KL penalty towards the frozen initial model (0: no reference model). */
     public double beta = 0.005;
+    /** The clip range ε of the importance ratio (lower side, and upper unless {@link #epsilonHigh} is set). */
     public double epsilon = 0.2;
     /** Upper clip; null = epsilon. */
     public Double epsilonHigh;
+    /** Updates per rollout (TRL's μ). */
     public int numIterations = 1;
+    /** How token losses are aggregated: {@code grpo}, {@code bnpo}, {@code dr_grpo} or {@code dapo} (TRL's names). */
     public String lossType = "grpo";
+    /** Advantage scaling: {@code group} (by the group's std), {@code batch} or {@code none}. */
     public String scaleRewards = "group";
+    /** Sampling temperature of the rollout. */
     public double temperature = 0.5;
+    /** Top-k of the rollout's sampling (0 = all). */
     public int topK = 50;
+    /** Top-p of the rollout's sampling (1 = all). */
     public double topP = 1.0;
+    /** Tokens per completion at most. */
     public int maxCompletionLength = 1024;
     /** Truncated completions (no stop token) are left out of the loss. */
     public boolean maskTruncatedCompletions = false;
+    /** The backbone's (or adapters') AdamW learning rate. */
     public double learningRate = 5e-6;
+    /** The schedule after warm-up: {@code cosine}, {@code linear} or {@code constant}. */
     public String lrSchedulerType = "cosine";
+    /** The share of {@link #maxSteps} spent warming the learning rate up linearly. */
     public double warmupRatio = 0.1;
+    /** AdamW's decoupled weight decay. */
     public double weightDecay = 0.1;
+    /** AdamW's β1. */
     public double adamBeta1 = 0.9;
+    /** AdamW's β2. */
     public double adamBeta2 = 0.99;
+    /** AdamW's ε. */
     public double adamEpsilon = 1e-8;
+    /** Gradients are clipped to this global norm. */
     public double maxGradNorm = 0.1;
+    /** Seeds the problem order, the sampling and new parameters. */
     public long seed = 42;
+    /** TRL's {@code logging_steps}, accepted and checked; every step is logged to {@code metrics.jsonl} regardless. */
     public int loggingSteps = 1;
+    /** Checkpoint every N steps (0: only at the end). */
     public int saveSteps = 50;
     /** Log a table of completions every N steps (0 = never). */
     public int logCompletionsSteps = 10;
@@ -96,32 +117,45 @@ public final class TarpoConfig {
     public Integer rolloutBatchSize;
 
     // --- TARPO
+    /** {@code tarpo}, {@code grpo} (no router) or {@code hrpo} (gated mixing). */
     public String mode = "tarpo";
     /** b0, the router's initial hard log-odds; ignored if initialHardProbability is set. */
     public double actionBias = RouterConfig.DEFAULT_HARD_BIAS;
     /** If set, b0 = logit(p). */
     public Double initialHardProbability;
+    /** The router's (and HRPO gate's) AdamW learning rate. */
     public double actionLearningRate = 1e-4;
+    /** λ, the weight of the router's policy-gradient term. */
     public double actionLossWeight = 0.1;
+    /** k of the soft input's top-k mixture. */
     public int softTopK = 10;
+    /** Whether the top-k weights are renormalised to sum to 1. */
     public boolean softRenormalise = true;
     /** topk (TARPO's embedding mixture) or hidden (COCONUT-style: the step's last hidden state is the soft input). */
     public String softInputSource = "topk";
+    /** The answer marker: routes are hard after it, and the built-in rewards read the answer after it. */
     public String answerMarker = "####";
+    /** The router's temperature. */
     public double actionTemperature = 1.0;
     /** hard (the released code: reference on the all-hard sequence) or mixed (same soft inputs as the policy). */
     public String referenceContext = "hard";
     /** true: token term on every step (the released code); false: hard steps only (the paper). */
     public boolean tokenLossOnSoftSteps = true;
+    /** Take the router's argmax instead of sampling a route (debugging). */
     public boolean greedyRouting = false;
 
     // --- LoRA (false = full fine-tuning)
+    /** Train LoRA adapters (true) or every weight (false). */
     public boolean useLora = true;
+    /** The adapters' rank r. */
     public int loraRank = 32;
+    /** The adapters' α (updates scaled by α / r). */
     public double loraAlpha = 64;
+    /** The projections that get adapters. */
     public List<String> loraTargets = new ArrayList<>(LoraConfig.ALL_PROJECTIONS);
 
-    // --- rewards: name -> weight (gsm8k, math, format)
+    // --- rewards
+    /** Built-in rewards by name and weight, for the command line ({@code gsm8k}, {@code math}, {@code format}); a trainer built from Java takes its rewards as an argument. */
     public Map<String, Double> rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
 
     private static final ObjectMapper JSON = mapper(new ObjectMapper());
@@ -145,7 +179,15 @@ public final class TarpoConfig {
         return m;
     }
 
-    /** Reads a JSON or YAML file (by extension) and applies {@code key=value} overrides, then validates. */
+    /**
+     * Reads a JSON or YAML file (by extension) and applies {@code key=value} overrides, then validates.
+     *
+     * @param file      a {@code .json}, {@code .yaml} or {@code .yml} file
+     * @param overrides keys (snake_case or camelCase) and values as on the command line
+     * @return the config
+     * @throws IOException when the file cannot be read
+     * @throws IllegalArgumentException for an unknown key or a bad value, naming the file and the key
+     */
     public static TarpoConfig read(Path file, Map<String, String> overrides) throws IOException {
         JsonNode tree;
         String name = file.getFileName().toString();
@@ -161,12 +203,23 @@ public final class TarpoConfig {
         return fromTree((ObjectNode) tree, overrides, file.toString());
     }
 
-    /** The defaults with overrides applied. */
+    /**
+     * The defaults with overrides applied; {@code defaults(Map.of())} is the paper's settings, to change field by field.
+     *
+     * @param overrides keys (snake_case or camelCase) and values as on the command line
+     * @return the config
+     * @throws IllegalArgumentException for an unknown key or a bad value, naming the key
+     */
     public static TarpoConfig defaults(Map<String, String> overrides) {
         return fromTree(JSON.createObjectNode(), overrides, "command line");
     }
 
-    /** A validated copy with {@code key=value} overrides applied (keys and values as in {@link #read}). */
+    /**
+     * A validated copy with {@code key=value} overrides applied (keys and values as in {@link #read}).
+     *
+     * @param overrides keys and values
+     * @return the copy
+     */
     public TarpoConfig withOverrides(Map<String, String> overrides) {
         return fromTree(JSON.valueToTree(this), overrides, "overrides");
     }
@@ -234,6 +287,11 @@ public final class TarpoConfig {
         return b.toString();
     }
 
+    /**
+     * Checks every value; call it after setting fields by hand (the trainer calls it too).
+     *
+     * @throws IllegalArgumentException naming the first key out of range
+     */
     public void validate() {
         given("dataFormat", dataFormat);
         given("outputDir", outputDir);
@@ -321,14 +379,17 @@ public final class TarpoConfig {
 
     // --- typed views
 
+    /** @return {@link #mode} as an enum */
     @JsonIgnore public LatentMode latentMode() { return LatentMode.parse(mode); }
 
+    /** @return the router's initialisation: b0 from {@link #initialHardProbability} or {@link #actionBias} */
     @JsonIgnore public RouterConfig router() {
         RouterConfig base = initialHardProbability != null ? RouterConfig.withInitialHardProbability(initialHardProbability)
                 : RouterConfig.withHardBias(actionBias);
         return new RouterConfig(base.hardBias(), base.weightStd(), actionTemperature);
     }
 
+    /** @return what a soft input is */
     @JsonIgnore public SoftInputConfig softInput() {
         SoftInputConfig.Source source = switch (softInputSource) {
             case "topk" -> SoftInputConfig.Source.TOP_K_EMBEDDINGS;
@@ -338,15 +399,19 @@ public final class TarpoConfig {
         return new SoftInputConfig(softTopK, softRenormalise, source);
     }
 
+    /** @return the adapters, or null without LoRA */
     @JsonIgnore public LoraConfig lora() { return useLora ? new LoraConfig(loraRank, loraAlpha, new java.util.HashSet<>(loraTargets)) : null; }
 
+    /** @return the rollout's token sampling */
     @JsonIgnore public SamplingConfig sampling() { return SamplingConfig.sample(temperature, topK, topP); }
 
+    /** @return the objective's settings (internal type) */
     @JsonIgnore public LossConfig loss() {
         return new LossConfig(epsilon, epsilonHigh == null ? epsilon : epsilonHigh, beta, actionLossWeight,
                 LossType.parse(lossType), tokenLossOnSoftSteps, maxCompletionLength);
     }
 
+    /** @return {@link #scaleRewards} parsed (internal type) */
     @JsonIgnore public Advantages.ScaleRewards scaleRewards() {
         return switch (scaleRewards.toLowerCase(java.util.Locale.ROOT)) {
             case "group", "true" -> Advantages.ScaleRewards.GROUP;
@@ -356,6 +421,7 @@ public final class TarpoConfig {
         };
     }
 
+    /** @return {@link #lrSchedulerType} parsed (internal type) */
     @JsonIgnore public org.tarpo4j.models.training.LearningRateSchedule.Kind lrKind() {
         return switch (lrSchedulerType.toLowerCase(java.util.Locale.ROOT)) {
             case "cosine" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.COSINE;
@@ -365,6 +431,7 @@ public final class TarpoConfig {
         };
     }
 
+    /** @return every key, camelCase, as indented JSON (what {@link #fromJson} and {@link #read} take back) */
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);
@@ -373,6 +440,11 @@ public final class TarpoConfig {
         }
     }
 
+    /**
+     * @param json a config as {@link #toJson} writes it
+     * @return the validated config
+     * @throws IllegalArgumentException for bad JSON or values
+     */
     public static TarpoConfig fromJson(String json) {
         try {
             TarpoConfig c = JSON.readValue(json, TarpoConfig.class);
@@ -383,6 +455,7 @@ public final class TarpoConfig {
         }
     }
 
+    /** @return an independent copy */
     public TarpoConfig copy() { return fromJson(toJson()); }
 
 }

@@ -13,6 +13,7 @@ import org.tarpo4j.rl.core.Advantages;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
+import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
@@ -59,8 +60,17 @@ public final class TarpoTrainer {
     private int skippedSteps;
 
     /**
-     * @param model  the starting model (its arrays are trained in place)
-     * @param output the run directory (metrics, completions, checkpoints); an existing run there is resumed if asked
+     * Builds the policy on the model, checks every prompt and the memory of a step, and prepares the optimiser.
+     *
+     * @param config  the run's settings (validated here)
+     * @param model   the starting model (its arrays are trained in place)
+     * @param train   the training problems
+     * @param prompts a problem's prompt ids
+     * @param rewards scores completions; a function that throws or returns a non-finite value stops the run with a
+     *                {@link org.tarpo4j.rl.reward.RewardException} naming it, the step and the sample
+     * @param text    token ids to text, for the rewards and the marker
+     * @param output  the run directory (metrics, completions, checkpoints); an existing run there is resumed if asked
+     * @throws IOException when the run directory cannot be created
      */
     public TarpoTrainer(TarpoConfig config, CausalLm model, List<Problem> train, PromptEncoder prompts,
                         WeightedRewards rewards, TextDecoder text, Path output) throws IOException {
@@ -139,17 +149,24 @@ public final class TarpoTrainer {
         return b;
     }
 
+    /** @param callback called during every step from now on ({@link TrainerCallback#NONE} for none) */
     public void setCallback(TrainerCallback callback) { this.callback = callback; }
 
+    /** @return the policy being trained (for evaluation, or to save its model) */
     public Policy policy() { return policy; }
 
+    /** @return steps completed */
     public int step() { return step; }
 
+    /** @return steps skipped for a non-finite loss, gradient or reward */
     public int skippedSteps() { return skippedSteps; }
 
     /**
      * Restores the latest complete checkpoint of the run directory, if any, and cuts the logs back to it; returns the
      * step it resumes from (0 without a checkpoint: the logged steps of a run stopped before its first are dropped).
+     *
+     * @return the step it resumes from
+     * @throws IOException when a checkpoint or log cannot be read
      */
     public int resume() throws IOException {
         var state = checkpoints.loadLatest(policy, optimizer);
@@ -164,7 +181,12 @@ public final class TarpoTrainer {
         return step;
     }
 
-    /** Runs until {@code maxSteps}, checkpointing every {@code saveSteps} and at the end. */
+    /**
+     * Runs until {@code maxSteps}, checkpointing every {@code saveSteps} and at the end.
+     *
+     * @return the metrics of the steps run by this call
+     * @throws IOException when logs or checkpoints cannot be written
+     */
     public List<StepMetrics> train() throws IOException {
         List<StepMetrics> all = new ArrayList<>();
         try (ProgressReporter progress = new ProgressReporter("train " + config.mode, config.maxSteps, step)) {
@@ -178,12 +200,22 @@ public final class TarpoTrainer {
         return all;
     }
 
+    /**
+     * Writes a checkpoint of the current step, atomically.
+     *
+     * @throws IOException when it cannot be written
+     */
     public void save() throws IOException {
         checkpoints.save(step, new TrainerState(step, skippedSteps, sampler.epoch(), sampler.position(),
                 optimizer.stepCount()), policy, optimizer);
     }
 
-    /** One rollout, scoring and update; returns its metrics (also logged). */
+    /**
+     * One rollout, scoring and update; returns its metrics (also logged).
+     *
+     * @return the step's metrics
+     * @throws IOException when the logs cannot be written
+     */
     public StepMetrics trainStep() throws IOException {
         long t0 = System.nanoTime();
         List<Problem> problems = sampler.next(config.promptsPerStep);
@@ -197,7 +229,11 @@ public final class TarpoTrainer {
         Map<String, double[]> byName = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             Completion c = completions.get(i);
-            WeightedRewards.Scores s = rewards.scoreAll(c.text(), problems.get(c.promptIndex()).answer());
+            Problem problem = problems.get(c.promptIndex());
+            // a user's reward that throws or returns NaN/inf stops the run, naming it and the sample (prompt-major rows)
+            RewardException.Sample sample = RewardException.Sample.training(step + 1, c.promptIndex(), problem.id(),
+                    i % config.numGenerations);
+            WeightedRewards.Scores s = rewards.scoreAll(c.text(), problem.answer(), sample);
             reward[i] = s.total();
             int row = i;
             s.byName().forEach((k, v) -> byName.computeIfAbsent(k, x -> new double[n])[row] = v);

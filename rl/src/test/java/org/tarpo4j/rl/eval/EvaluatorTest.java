@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.RolloutConfig;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvaluatorTest {
@@ -51,5 +53,18 @@ class EvaluatorTest {
         assertTrue(r.passAtK().get(1) <= r.passAtK().get(2) && r.passAtK().get(2) <= r.passAtK().get(6));
         assertEquals(r.avgAtK(), r.passAtK().get(1), 1e-12); // pass@1 is the mean accuracy
         assertTrue(r.table().contains("toy"));
+    }
+
+    @Test
+    void aNonFiniteRewardNamesTheProblemAndTheSample() {
+        var policy = RlTestModels.policy(RlTestModels.model(7), LatentMode.TARPO, 1.0);
+        List<Problem> problems = new ArrayList<>();
+        for (int i = 0; i < 5; i++) problems.add(new Problem("q" + i, "q" + i, "0", null));
+        int[] calls = {0};
+        RewardFunction nanAt = RewardFunction.of("ratio", (c, g) -> calls[0]++ == 3 * 6 + 4 ? Double.NaN : 0.0);
+        var e = assertThrows(RewardException.class, () -> new Evaluator(policy, RlTestModels.rollout(6, 10, "@@"), RlTestModels.text(), 2)
+                .evaluate("toy", problems, p -> new int[]{1, 5 + Integer.parseInt(p.id().substring(1))}, nanAt, 3, null));
+        assertEquals(RewardException.Sample.evaluation(3, "q3", 4), e.sample());
+        assertEquals("reward 'ratio' returned NaN at evaluation, problem 3 (\"q3\"), sample 4", e.getMessage());
     }
 }

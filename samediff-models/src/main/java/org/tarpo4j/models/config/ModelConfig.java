@@ -21,11 +21,29 @@ import java.util.Map;
  * The two families share one implementation; where they differ it is a field here ({@link #qkvBias},
  * {@link #outputBias}, {@link #ropeScaling}, {@link #tieWordEmbeddings}, ...).
  *
- * @param modelType       {@code qwen2} or {@code llama}
- * @param qkvBias         biases on q/k/v projections (Qwen2: always; Llama: {@code attention_bias})
- * @param outputBias      bias on o_proj (Llama's {@code attention_bias}; Qwen2: never)
- * @param eosTokenIds     one or more end-of-sequence ids (Llama-3.1 lists three)
- * @param torchDtype      the dtype the checkpoint was saved in, informational ({@code float16}, {@code bfloat16}, ...)
+ * <p>Each field is the {@code config.json} key of the same name in snake_case. An unsupported or inconsistent value is
+ * a {@link ConfigException} naming the file and the field.
+ *
+ * @param modelType             {@code qwen2} or {@code llama}
+ * @param hiddenSize            the model width d
+ * @param numHiddenLayers       decoder layers
+ * @param numAttentionHeads     query heads
+ * @param numKeyValueHeads      key/value heads (a divisor of the query heads)
+ * @param headDim               the head size (even)
+ * @param intermediateSize      the MLP width
+ * @param vocabSize             the vocabulary size
+ * @param rmsNormEps            the norms' epsilon
+ * @param ropeTheta             the rotary base
+ * @param ropeScaling           {@code rope_scaling}; null means none
+ * @param maxPositionEmbeddings the longest sequence the model was trained for
+ * @param tieWordEmbeddings     whether the LM head is the embedding table
+ * @param qkvBias               biases on q/k/v projections (Qwen2: always; Llama: {@code attention_bias})
+ * @param outputBias            bias on o_proj (Llama's {@code attention_bias}; Qwen2: never)
+ * @param mlpBias               biases on the MLP projections (Llama's {@code mlp_bias})
+ * @param bosTokenId            the beginning-of-sequence id, or null
+ * @param eosTokenIds           one or more end-of-sequence ids (Llama-3.1 lists three)
+ * @param padTokenId            the padding id, or null
+ * @param torchDtype            the dtype the checkpoint was saved in, informational ({@code float16}, {@code bfloat16}, ...)
  */
 public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers, int numAttentionHeads,
                           int numKeyValueHeads, int headDim, int intermediateSize, int vocabSize, double rmsNormEps,
@@ -33,11 +51,37 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
                           boolean tieWordEmbeddings, boolean qkvBias, boolean outputBias, boolean mlpBias,
                           Integer bosTokenId, List<Integer> eosTokenIds, Integer padTokenId, String torchDtype) {
 
+    /** The {@code model_type}s this decoder implements. */
     public static final List<String> SUPPORTED_TYPES = List.of("qwen2", "llama");
     // trailing content is an error, as in Python's json.load (which transformers uses)
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * Checks the architecture.
+     *
+     * @param modelType             {@code qwen2} or {@code llama}
+     * @param hiddenSize            positive
+     * @param numHiddenLayers       positive
+     * @param numAttentionHeads     positive, a multiple of {@code numKeyValueHeads}
+     * @param numKeyValueHeads      positive
+     * @param headDim               positive and even
+     * @param intermediateSize      positive
+     * @param vocabSize             positive
+     * @param rmsNormEps            positive
+     * @param ropeTheta             positive
+     * @param ropeScaling           null means none
+     * @param maxPositionEmbeddings positive
+     * @param tieWordEmbeddings     whether the LM head is the embedding table
+     * @param qkvBias               biases on q/k/v
+     * @param outputBias            a bias on o_proj
+     * @param mlpBias               biases on the MLP
+     * @param bosTokenId            in the vocabulary, or null
+     * @param eosTokenIds           each in the vocabulary
+     * @param padTokenId            in the vocabulary, or null
+     * @param torchDtype            informational
+     * @throws ConfigException naming the field that is out of range
+     */
     public ModelConfig {
         eosTokenIds = List.copyOf(eosTokenIds);
         ropeScaling = ropeScaling == null ? RopeScaling.NONE : ropeScaling;
@@ -65,32 +109,62 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
         checkTokenId(where, "pad_token_id", padTokenId, vocabSize);
     }
 
-    /** A Qwen2-shaped config (q/k/v biases, tied embeddings), as used for small models trained from scratch. */
+    /**
+     * A Qwen2-shaped config (q/k/v biases, tied embeddings), as used for small models trained from scratch.
+     *
+     * @param hidden       the width (head size {@code hidden / heads})
+     * @param layers       decoder layers
+     * @param heads        query heads
+     * @param kvHeads      key/value heads
+     * @param intermediate the MLP width
+     * @param vocab        the vocabulary size
+     * @param maxPositions the longest sequence
+     * @param bosId        the beginning-of-sequence id
+     * @param eosId        the end-of-sequence id
+     * @param padId        the padding id
+     * @return the config
+     */
     public static ModelConfig qwen2(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab,
                                     int maxPositions, int bosId, int eosId, int padId) {
         return new ModelConfig("qwen2", hidden, layers, heads, kvHeads, hidden / heads, intermediate, vocab, 1e-6, 10000.0,
                 RopeScaling.NONE, maxPositions, true, true, false, false, bosId, List.of(eosId), padId, "float32");
     }
 
-    /** This config with another {@code torch_dtype} (what a checkpoint written in that dtype declares). */
+    /**
+     * @param dtype PyTorch's name of the dtype, e.g. {@code bfloat16}
+     * @return this config with another {@code torch_dtype} (what a checkpoint written in that dtype declares)
+     */
     public ModelConfig withTorchDtype(String dtype) {
         return new ModelConfig(modelType, hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim,
                 intermediateSize, vocabSize, rmsNormEps, ropeTheta, ropeScaling, maxPositionEmbeddings, tieWordEmbeddings,
                 qkvBias, outputBias, mlpBias, bosTokenId, eosTokenIds, padTokenId, dtype);
     }
 
+    /** @return whether this is a Qwen2 model */
     public boolean isQwen2() { return modelType.equals("qwen2"); }
 
-    /** The id that fills padding: {@code pad_token_id}, or the first end-of-sequence id when the model has none. */
+    /** @return the id that fills padding: {@code pad_token_id}, or the first end-of-sequence id when the model has none */
     public int fillTokenId() {
         return padTokenId != null ? padTokenId : primaryEosTokenId();
     }
 
+    /**
+     * The first end-of-sequence id.
+     *
+     * @return it
+     * @throws IllegalStateException when the config has none
+     */
     public int primaryEosTokenId() {
         if (eosTokenIds.isEmpty()) throw new IllegalStateException("config has no eos_token_id");
         return eosTokenIds.get(0);
     }
 
+    /**
+     * The same config with or without a tied LM head.
+     *
+     * @param tie whether the LM head is the embedding table
+     * @return the config
+     */
     public ModelConfig withTieWordEmbeddings(boolean tie) {
         return new ModelConfig(modelType, hiddenSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim,
                 intermediateSize, vocabSize, rmsNormEps, ropeTheta, ropeScaling, maxPositionEmbeddings, tie, qkvBias,
@@ -99,7 +173,14 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
 
     // ---------------------------------------------------------------- reading
 
-    /** Reads {@code config.json} from a file or a model directory. */
+    /**
+     * Reads {@code config.json} from a file or a model directory.
+     *
+     * @param fileOrDirectory the file, or the directory holding it
+     * @return the config
+     * @throws IOException when the file cannot be read
+     * @throws ConfigException when it is missing, not JSON, or describes no supported model (naming the field)
+     */
     public static ModelConfig read(Path fileOrDirectory) throws IOException {
         Path file = Files.isDirectory(fileOrDirectory) ? fileOrDirectory.resolve("config.json") : fileOrDirectory;
         if (!Files.isRegularFile(file)) throw new ConfigException(file + ": no config.json found");
@@ -114,7 +195,14 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
         return fromJson(root, file.toString());
     }
 
-    /** Parses a config; {@code source} names the file in error messages. */
+    /**
+     * Parses a config.
+     *
+     * @param root   the parsed {@code config.json}
+     * @param source names the file in error messages
+     * @return the config
+     * @throws ConfigException naming the field that is missing, of the wrong type or out of range
+     */
     public static ModelConfig fromJson(JsonNode root, String source) {
         if (root == null || !root.isObject()) throw new ConfigException(source + ": expected a JSON object");
         Fields f = new Fields(root, source);
@@ -179,7 +267,7 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
 
     // ---------------------------------------------------------------- writing
 
-    /** The Hugging Face {@code config.json} content for this config. */
+    /** @return the Hugging Face {@code config.json} content for this config */
     public ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode();
         o.putArray("architectures").add(isQwen2() ? "Qwen2ForCausalLM" : "LlamaForCausalLM");
@@ -224,6 +312,12 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
         return o;
     }
 
+    /**
+     * Writes {@link #toJson()}.
+     *
+     * @param file the {@code config.json} to write
+     * @throws IOException when writing fails
+     */
     public void write(Path file) throws IOException {
         Files.writeString(file, JSON.writeValueAsString(toJson()));
     }
@@ -303,7 +397,7 @@ public record ModelConfig(String modelType, int hiddenSize, int numHiddenLayers,
         }
     }
 
-    /** All fields by HF name, for display. */
+    /** @return all fields by Hugging Face name, for display */
     public Map<String, Object> summary() {
         return JSON.convertValue(toJson(), Map.class);
     }

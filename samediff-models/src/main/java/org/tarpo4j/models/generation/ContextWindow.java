@@ -7,6 +7,8 @@ import java.util.List;
  * checks that keep every prompt plus completion inside them. They run before any work: a position outside the tables
  * would otherwise fail deep inside a gather.
  *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
+ *
  * @param positions the longest sequence, prompt and completion together
  */
 public record ContextWindow(int positions) {

@@ -12,6 +12,17 @@ import java.util.Set;
  */
 public record GenerationConfig(int maxNewTokens, SamplingConfig sampling, long seed, Set<Integer> stopTokenIds,
                                Set<Integer> bannedTokenIds, int padTokenId) {
+    /**
+     * Checks the length and copies the id sets.
+     *
+     * @param maxNewTokens   at least 0
+     * @param sampling       how each token is drawn
+     * @param seed           the sampling seed
+     * @param stopTokenIds   ids that end a row
+     * @param bannedTokenIds ids never sampled
+     * @param padTokenId     fed to rows that stopped
+     * @throws IllegalArgumentException for a negative length
+     */
     public GenerationConfig {
         if (maxNewTokens < 0) throw new IllegalArgumentException("max_new_tokens must be >= 0, got " + maxNewTokens);
         stopTokenIds = Set.copyOf(stopTokenIds);

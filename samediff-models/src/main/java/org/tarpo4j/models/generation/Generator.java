@@ -31,6 +31,7 @@ public final class Generator {
 
     /**
      * @param decoders       a fresh decoder (empty cache) for a given batch size
+     * @param model          the model's architecture
      * @param context        the positions the decoders' graphs cover
      * @param parameterCount the model's parameters, for the memory estimate
      */
@@ -41,6 +42,14 @@ public final class Generator {
         this.parameterCount = parameterCount;
     }
 
+    /**
+     * Generates a continuation of every prompt, all in one batch.
+     *
+     * @param prompts token ids, of any lengths (left-padded together)
+     * @param config  length, sampling, seed, stop and banned ids
+     * @return one continuation per prompt, in order
+     * @throws IllegalArgumentException for an id outside the vocabulary or a prompt that leaves no room in the context
+     */
     public GenerationResult generate(List<int[]> prompts, GenerationConfig config) {
         int vocab = model.vocabSize();
         PromptBatch.requireValidIds(prompts, vocab, "generate");

@@ -8,7 +8,7 @@ import java.util.Set;
  * Turns one row of logits into a {@link TokenDistribution}: banned ids removed (e.g. PAD and BOS, which an early
  * model may otherwise sample and which would silently end or corrupt a sequence), temperature, top-k, top-p.
  */
-public final class LogitsProcessor {
+final class LogitsProcessor {
     private final SamplingConfig config;
     private final boolean[] banned;
 

@@ -10,6 +10,8 @@ import java.util.List;
 /**
  * Prompts of different lengths, left-padded to one length so that every row's next token lands in the same column.
  * Positions count real tokens only ({@code cumsum(mask) - 1}, padding at 0), as the attention mask expects.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class PromptBatch {
     private final int[][] ids, mask, positions;

@@ -3,6 +3,8 @@ package org.tarpo4j.models.generation;
 /**
  * A small seeded random generator (SplitMix64) whose whole state is one {@code long}, so a training run can save
  * and restore it exactly. Not thread-safe; use one per purpose.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class Rng {
     private long state;

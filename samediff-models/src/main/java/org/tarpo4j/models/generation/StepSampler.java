@@ -22,6 +22,8 @@ import java.util.Set;
  * (descending, ties by ascending id, as the heap orders them), or a small insertion selection when top-k is set.
  *
  * <p>Not thread-safe; one per rollout.
+ *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
  */
 public final class StepSampler {
     /**

@@ -6,6 +6,8 @@ import java.util.Arrays;
  * A processed next-token distribution over its surviving candidates, most likely first. This is TARPO's {@code p_t}:
  * the token is sampled from it, and a soft input is built from its top entries.
  *
+ * <p>Internal: public for the other modules of tarpo4j, may change without notice.
+ *
  * @param ids   candidate token ids, by decreasing probability
  * @param probs their probabilities, summing to 1
  */

@@ -14,7 +14,10 @@ public final class CheckpointFormatException extends IOException {
         super(message);
     }
 
-    /** @param message what is wrong, starting with the file or directory concerned; @param cause the parser's error */
+    /**
+     * @param message what is wrong, starting with the file or directory concerned
+     * @param cause   the parser's error
+     */
     public CheckpointFormatException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -4,10 +4,36 @@ import java.util.Optional;
 
 /** The element types of the safetensors format, with their on-disk size and their name in the JSON header. */
 public enum SafeTensorsDType {
-    BOOL(1), U8(1), I8(1), F8_E5M2(1), F8_E4M3(1),
-    I16(2), U16(2), F16(2), BF16(2),
-    I32(4), U32(4), F32(4),
-    F64(8), I64(8), U64(8);
+    /** Boolean, one byte. */
+    BOOL(1),
+    /** Unsigned 8-bit integer. */
+    U8(1),
+    /** Signed 8-bit integer. */
+    I8(1),
+    /** 8-bit float, 5 exponent bits. */
+    F8_E5M2(1),
+    /** 8-bit float, 4 exponent bits. */
+    F8_E4M3(1),
+    /** Signed 16-bit integer. */
+    I16(2),
+    /** Unsigned 16-bit integer. */
+    U16(2),
+    /** IEEE half precision. */
+    F16(2),
+    /** bfloat16. */
+    BF16(2),
+    /** Signed 32-bit integer. */
+    I32(4),
+    /** Unsigned 32-bit integer. */
+    U32(4),
+    /** IEEE single precision. */
+    F32(4),
+    /** IEEE double precision. */
+    F64(8),
+    /** Signed 64-bit integer. */
+    I64(8),
+    /** Unsigned 64-bit integer. */
+    U64(8);
 
     private final int byteSize;
 
@@ -15,17 +41,17 @@ public enum SafeTensorsDType {
         this.byteSize = byteSize;
     }
 
-    /** Bytes per element. */
+    /** @return bytes per element */
     public int byteSize() {
         return byteSize;
     }
 
-    /** The name used in the header's {@code "dtype"} field (e.g. {@code "BF16"}). */
+    /** @return the name used in the header's {@code "dtype"} field (e.g. {@code "BF16"}) */
     public String hfName() {
         return name();
     }
 
-    /** PyTorch's name of a floating-point type, as config.json's {@code torch_dtype} gives it (e.g. {@code bfloat16}). */
+    /** @return PyTorch's name of a floating-point type, as config.json's {@code torch_dtype} gives it (e.g. {@code bfloat16}) */
     public String torchName() {
         return switch (this) {
             case F16 -> "float16";
@@ -36,12 +62,17 @@ public enum SafeTensorsDType {
         };
     }
 
-    /** Whether {@link SafeTensorsFile#readFloat} can convert this type (F64, F32, F16, BF16). */
+    /** @return whether the reader converts this type to float (F64, F32, F16, BF16) */
     public boolean isReadableAsFloat() {
         return this == F64 || this == F32 || this == F16 || this == BF16;
     }
 
-    /** The type with this header name, if the format defines one (names are case-sensitive, as in the format). */
+    /**
+     * The type with this header name, if the format defines one (names are case-sensitive, as in the format).
+     *
+     * @param name a header {@code "dtype"}
+     * @return the type, or empty
+     */
     public static Optional<SafeTensorsDType> fromHfName(String name) {
         for (SafeTensorsDType t : values()) {
             if (t.hfName().equals(name)) return Optional.of(t);

@@ -6,8 +6,22 @@ package org.tarpo4j.models.latent;
  * states fed back between begin/end-of-thought markers, trained by supervised curriculum, not RL).
  */
 public enum LatentMode {
-    GRPO, TARPO, HRPO, COCONUT;
+    /** Plain GRPO: every input is the sampled token. */
+    GRPO,
+    /** TARPO: a router samples hard or soft inputs token by token. */
+    TARPO,
+    /** HRPO: a learned gate mixes the token and the soft embedding on every reasoning step. */
+    HRPO,
+    /** COCONUT: continuous thoughts between begin/end markers, trained by supervised curriculum. */
+    COCONUT;
 
+    /**
+     * By name, case-insensitive.
+     *
+     * @param s {@code tarpo}, {@code grpo}, {@code hrpo} or {@code coconut}
+     * @return the mode
+     * @throws IllegalArgumentException for another name
+     */
     public static LatentMode parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
@@ -16,11 +30,12 @@ public enum LatentMode {
         }
     }
 
-    /** Whether the graph takes soft ids/weights/routes. */
+    /** @return whether the graph takes soft ids/weights/routes */
     public boolean hasSoftInputs() { return this != GRPO; }
 
-    /** Whether routes are sampled from a router. */
+    /** @return whether routes are sampled from a router */
     public boolean hasRouter() { return this == TARPO; }
 
+    /** @return the lower-case name, as in configs */
     public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

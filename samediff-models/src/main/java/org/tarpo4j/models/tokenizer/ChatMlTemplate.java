@@ -37,22 +37,27 @@ public final class ChatMlTemplate implements ChatTemplate {
         this.defaultSystemPrompt = defaultSystemPrompt;
     }
 
-    /** ChatML with no implicit system message. */
+    /** @return ChatML with no implicit system message */
     public static ChatMlTemplate plain() {
         return new ChatMlTemplate(Optional.empty());
     }
 
-    /** Exactly Qwen2.5-Instruct's Hugging Face template (without tools), default system message included. */
+    /** @return exactly Qwen2.5-Instruct's Hugging Face template (without tools), default system message included */
     public static ChatMlTemplate qwen25() {
         return withDefaultSystemPrompt(QWEN25_DEFAULT_SYSTEM_PROMPT);
     }
 
-    /** ChatML that inserts {@code systemPrompt} as a system message when the first message is not one. */
+    /**
+     * ChatML that inserts {@code systemPrompt} as a system message when the first message is not one.
+     *
+     * @param systemPrompt the implicit system message
+     * @return the template
+     */
     public static ChatMlTemplate withDefaultSystemPrompt(String systemPrompt) {
         return new ChatMlTemplate(Optional.of(Objects.requireNonNull(systemPrompt, "systemPrompt")));
     }
 
-    /** The implicit system prompt, empty for {@link #plain()}. */
+    /** @return the implicit system prompt, empty for {@link #plain()} */
     public Optional<String> defaultSystemPrompt() {
         return defaultSystemPrompt;
     }

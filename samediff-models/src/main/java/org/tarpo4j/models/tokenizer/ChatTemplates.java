@@ -16,6 +16,8 @@ public final class ChatTemplates {
      *       model_type but have another template, which is not provided.</li>
      * </ul>
      *
+     * @param modelType a {@code config.json} {@code model_type}
+     * @return its template
      * @throws IllegalArgumentException for any other model type
      */
     public static ChatTemplate forModelType(String modelType) {

@@ -52,6 +52,7 @@ public final class HfTokenizer implements AutoCloseable {
      *
      * @param fileOrDirectory a {@code tokenizer.json}, or a directory that holds one; a {@code tokenizer_config.json}
      *                        in the same directory, if present, supplies the special tokens and model_max_length
+     * @return the tokenizer (close it to free its native part)
      * @throws TokenizerFormatException naming the file, when it is missing, not complete JSON, lacks a {@code model},
      *                                  has an unsupported {@code model.type} (see {@link #supportedModelTypes()}), names
      *                                  a special token absent from the vocabulary, or the native library rejects it
@@ -86,7 +87,7 @@ public final class HfTokenizer implements AutoCloseable {
         return id;
     }
 
-    /** The {@code model.type} values {@link #load} accepts. */
+    /** @return the {@code model.type} values {@link #load} accepts */
     public static List<String> supportedModelTypes() {
         return TokenizerJson.SUPPORTED_MODEL_TYPES;
     }
@@ -94,8 +95,10 @@ public final class HfTokenizer implements AutoCloseable {
     /**
      * Token ids of {@code text}, never truncated.
      *
+     * @param text             any text
      * @param addSpecialTokens apply the tokenizer's post-processor (e.g. prepend BOS); use {@code false} for text
      *                         that already contains its special tokens, such as a rendered chat template
+     * @return the ids
      */
     public int[] encode(String text, boolean addSpecialTokens) {
         long[] ids = djl.encode(text, addSpecialTokens, false).getIds();
@@ -104,54 +107,70 @@ public final class HfTokenizer implements AutoCloseable {
         return out;
     }
 
-    /** Text of {@code ids}; with {@code skipSpecialTokens}, tokens marked special (e.g. {@code <|im_end|>}) are left out. */
+    /**
+     * Text of token ids.
+     *
+     * @param ids               token ids
+     * @param skipSpecialTokens leave out tokens marked special (e.g. {@code <|im_end|>})
+     * @return the text
+     */
     public String decode(int[] ids, boolean skipSpecialTokens) {
         long[] longIds = new long[ids.length];
         for (int i = 0; i < ids.length; i++) longIds[i] = ids[i];
         return djl.decode(longIds, skipSpecialTokens);
     }
 
-    /** Id of a token string as it appears in the vocabulary (byte-level BPE spells a newline {@code "\u010a"}). */
+    /**
+     * Id of a token string as it appears in the vocabulary (byte-level BPE spells a newline {@code "\u010a"}).
+     *
+     * @param token a vocabulary entry
+     * @return its id, or empty
+     */
     public OptionalInt tokenToId(String token) {
         return vocabulary.id(token);
     }
 
-    /** Token string of an id, empty for an id outside the vocabulary. */
+    /**
+     * Token string of an id.
+     *
+     * @param id a token id
+     * @return its vocabulary entry, empty for an id outside the vocabulary
+     */
     public Optional<String> idToToken(int id) {
         return vocabulary.token(id);
     }
 
-    /** Number of token ids, added tokens included (Python's {@code len(tokenizer)}). */
+    /** @return number of token ids, added tokens included (Python's {@code len(tokenizer)}) */
     public int vocabSize() {
         return vocabulary.size();
     }
 
-    /** Id of tokenizer_config.json's {@code bos_token}; empty when it has none (e.g. Qwen) or there is no config. */
+    /** @return id of tokenizer_config.json's {@code bos_token}; empty when it has none (e.g. Qwen) or there is no config */
     public OptionalInt bosTokenId() {
         return bos;
     }
 
-    /** Id of tokenizer_config.json's {@code eos_token}. */
+    /** @return id of tokenizer_config.json's {@code eos_token} */
     public OptionalInt eosTokenId() {
         return eos;
     }
 
-    /** Id of tokenizer_config.json's {@code pad_token}. */
+    /** @return id of tokenizer_config.json's {@code pad_token} */
     public OptionalInt padTokenId() {
         return pad;
     }
 
-    /** tokenizer_config.json's {@code model_max_length}, empty when absent or "unlimited" (HF's 1e30 sentinel). */
+    /** @return tokenizer_config.json's {@code model_max_length}, empty when absent or "unlimited" (HF's 1e30 sentinel) */
     public OptionalInt modelMaxLength() {
         return modelMaxLength;
     }
 
-    /** The absolute path of the loaded {@code tokenizer.json}. */
+    /** @return the absolute path of the loaded {@code tokenizer.json} */
     public Path path() {
         return path;
     }
 
-    /** The file's {@code model.type}: one of {@link #supportedModelTypes()}. */
+    /** @return the file's {@code model.type}: one of {@link #supportedModelTypes()} */
     public String modelType() {
         return modelType;
     }

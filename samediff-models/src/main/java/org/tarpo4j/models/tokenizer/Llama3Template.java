@@ -38,17 +38,27 @@ public final class Llama3Template implements ChatTemplate {
         this.dateString = Objects.requireNonNull(dateString, "dateString");
     }
 
-    /** The template with {@code date_string} set to {@code dateString}, verbatim. */
+    /**
+     * The template with {@code date_string} set to {@code dateString}, verbatim.
+     *
+     * @param dateString e.g. {@code 26 Jul 2024}
+     * @return the template
+     */
     public static Llama3Template withDate(String dateString) {
         return new Llama3Template(dateString);
     }
 
-    /** The template with {@code date_string} set to {@code date} formatted like {@code strftime("%d %b %Y")}. */
+    /**
+     * The template with {@code date_string} set to {@code date} formatted like {@code strftime("%d %b %Y")}.
+     *
+     * @param date the date
+     * @return the template
+     */
     public static Llama3Template withDate(LocalDate date) {
         return new Llama3Template(DATE_FORMAT.format(date));
     }
 
-    /** The {@code Today Date} this template writes. */
+    /** @return the {@code Today Date} this template writes */
     public String dateString() {
         return dateString;
     }

@@ -11,14 +11,24 @@ import java.nio.file.Path;
  * type, or rejected by the native tokenizers library. The message always starts with the offending file's path.
  */
 public class TokenizerFormatException extends IOException {
+    /** The offending file. */
     private final Path file;
 
-    /** @param file the offending file; @param problem what is wrong with it, for a human */
+    /**
+     * @param file    the offending file
+     * @param problem what is wrong with it, for a human
+     */
     public TokenizerFormatException(Path file, String problem) {
         this(file, problem, null);
     }
 
-    /** As {@link #TokenizerFormatException(Path, String)}, keeping the underlying error as the cause. */
+    /**
+     * As {@link #TokenizerFormatException(Path, String)}, keeping the underlying error as the cause.
+     *
+     * @param file    the offending file
+     * @param problem what is wrong with it, for a human
+     * @param cause   the underlying error, or null
+     */
     public TokenizerFormatException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
         this.file = file;
@@ -32,7 +42,7 @@ public class TokenizerFormatException extends IOException {
                 "not valid JSON (truncated or not a tokenizer file?)" + where + ": " + e.getOriginalMessage(), e);
     }
 
-    /** The file that could not be used. */
+    /** @return the file that could not be used */
     public Path file() {
         return file;
     }

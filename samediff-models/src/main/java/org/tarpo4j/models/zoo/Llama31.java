@@ -15,16 +15,30 @@ import java.nio.file.Path;
 public final class Llama31 {
     private Llama31() {}
 
-    /** A directory or a hub id with an optional revision ({@code org/name@main}). */
+    /**
+     * Loads a model by reference, refusing another family.
+     *
+     * @param reference a directory or a hub id with an optional revision ({@code org/name@main})
+     * @return the model
+     * @throws IOException when it cannot be read or fetched
+     */
     public static CausalLm fromPretrained(String reference) throws IOException {
         return fromPretrained(ModelResolver.fromEnvironment().resolve(reference));
     }
 
+    /**
+     * Loads a Llama model directory ({@link CausalLm#fromPretrained}), refusing another family.
+     *
+     * @param dir a Hugging Face model directory
+     * @return the model
+     * @throws IOException when it cannot be read; a {@code ConfigException} when its model_type is not llama
+     */
     public static CausalLm fromPretrained(Path dir) throws IOException {
         ModelConfig c = ModelConfig.read(dir);
         if (c.isQwen2()) throw new ConfigException(dir.resolve("config.json") + ": model_type is '" + c.modelType() + "', not llama");
         return CausalLm.fromPretrained(dir);
     }
 
+    /** @return Llama-3.1 Instruct's chat template */
     public static ChatTemplate chatTemplate() { return new Llama3Template(); }
 }
