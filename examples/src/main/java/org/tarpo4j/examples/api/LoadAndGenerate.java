@@ -8,7 +8,6 @@ import org.tarpo4j.models.generation.SamplingConfig;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,9 +50,9 @@ public final class LoadAndGenerate {
      * @param seed  the sampling seed: the same seed gives the same sampled continuations
      */
     public static List<Continuations> generate(String model, List<String> prompts, int maxNewTokens, long seed) throws IOException {
-        // the directory could be a hub id once the loader resolves those (issue 18); Qwen25.fromPretrained and
-        // Llama31.fromPretrained load the same way and also check the family
-        try (CausalLm lm = CausalLm.fromPretrained(Path.of(model))) {
+        // a directory or a hub id (Qwen/Qwen2.5-0.5B-Instruct, from the Hugging Face cache or downloaded into it);
+        // Qwen25.fromPretrained and Llama31.fromPretrained load the same way and also check the family
+        try (CausalLm lm = CausalLm.fromPretrained(model)) {
             HfTokenizer tokenizer = lm.requireTokenizer();
             List<int[]> ids = new ArrayList<>();
             for (String p : prompts) ids.add(tokenizer.encode(p, true));
