@@ -46,6 +46,20 @@ public final class Gradients {
      */
     public static Result compute(Graph graph, String loss, Map<String, INDArray> placeholders, Collection<String> outputs,
                                  Collection<String> parameters) {
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        Map<String, INDArray> outs = accumulate(graph, loss, placeholders, outputs, parameters, grads);
+        return new Result(outs, grads);
+    }
+
+    /**
+     * One forward and backward pass whose gradients are added into {@code sums} (an entry is created, as a fresh
+     * array, for a parameter it lacks): micro-batches accumulate without a copy of each pass's gradients.
+     *
+     * @return the requested outputs, each a fresh array
+     */
+    public static Map<String, INDArray> accumulate(Graph graph, String loss, Map<String, INDArray> placeholders,
+                                                   Collection<String> outputs, Collection<String> parameters,
+                                                   Map<String, INDArray> sums) {
         SameDiff sd = graph.sd();
         if (!List.of(loss).equals(sd.getLossVariables())) sd.setLossVariables(loss);
         List<ScatterGradient> rules = graph.scatterGradients().stream()
@@ -67,23 +81,29 @@ public final class Gradients {
             Quietly.run(() -> sd.createGradFunction());
         }
         OutAndGrad og = run(sd, placeholders, outVars, gradVars);
-        Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String p : parameters) {
             INDArray g = og.getGradients().get(p);
-            INDArray param = sd.getArrForVarName(p);
-            grads.put(p, g == null ? Nd4j.zeros(param.dataType(), param.shape()) : g.dup());
+            INDArray sum = sums.get(p);
+            if (sum == null) {
+                INDArray param = sd.getArrForVarName(p);
+                sums.put(p, g == null ? Nd4j.zeros(param.dataType(), param.shape()) : g.dup());
+            } else if (g != null) {
+                sum.addi(g);
+            }
         }
         for (ScatterGradient r : rules) {
             INDArray ids = og.getOutputs().get(r.indices()).reshape(-1).castTo(DataType.INT32);
-            INDArray rowGrad = og.getGradients().get(r.rows()).dup('c').reshape(ids.length(), -1);
-            INDArray target = grads.get(r.table());
+            INDArray rows = og.getGradients().get(r.rows()).dup('c');
+            INDArray rowGrad = rows.reshape(ids.length(), -1);
+            INDArray target = sums.get(r.table());
             // scatter_add accumulates duplicate ids, which is exactly the gradient of a gather; the ScatterAdd
             // wrapper class returns a new array, so the op is built to write into the gradient in place
             Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(target, ids, rowGrad).addOutputs(target).build());
+            NativeArrays.close(rows);
         }
         Map<String, INDArray> outs = new LinkedHashMap<>();
         for (String o : outputs) outs.put(o, og.getOutputs().get(o).dup());
-        return new Result(outs, grads);
+        return outs;
     }
 
     /**

@@ -30,10 +30,13 @@ import java.util.Set;
  * request of that shape, so a pass holds its live set, not everything it ever made (with releases on, see
  * {@link Gradients}). {@link #recycle} (called before each call) returns the rest of the previous call's arrays, its
  * outputs among them, to the pool, so the caller must not keep any array a call returned: copy what is kept.
- * Pool entries not used during one whole call are freed, so changing shapes (e.g. sequence lengths) do not accumulate
- * memory.
+ * Pool entries not used during one whole call are freed, and so are those not yet used in the current call as soon as
+ * it asks for a shape the pool does not hold: a pass over other shapes (another sequence length) never holds the last
+ * pass's arrays beside its own.
+ *
+ * <p>Internal: public for {@link #peakBytes} (memory tests and plans), may change without notice.
  */
-final class RecyclingMemory {
+public final class RecyclingMemory {
     private RecyclingMemory() {}
 
     /**
@@ -125,6 +128,9 @@ final class RecyclingMemory {
             ArrayDeque<INDArray> pool = free.get(key);
             INDArray a = pool == null ? null : pool.pollFirst();
             if (a == null) {
+                // a new shape: the pass differs from the last one (e.g. another micro-batch width), so arrays of the last
+                // pass not needed so far are unlikely to be needed at all; free them before growing
+                freeStale();
                 a = Nd4j.createUninitializedDetached(type, order, shape);
                 held += bytes(a);
                 peakHeld = Math.max(peakHeld, held);
@@ -165,7 +171,15 @@ final class RecyclingMemory {
         }
 
         void recycle() {
-            // free what sat unused in the pool for a whole call (e.g. shapes of a previous sequence length)
+            freeStale(); // what sat unused in the pool for a whole call (e.g. shapes of a previous sequence length)
+            inUse.forEach((k, list) -> free.computeIfAbsent(k, x -> new ArrayDeque<>()).addAll(list));
+            inUse.clear();
+            takenThisCall.clear();
+            freedIds.clear();
+        }
+
+        /** Frees the pooled arrays not taken during the current call. */
+        private void freeStale() {
             for (Iterator<Map.Entry<Key, ArrayDeque<INDArray>>> it = free.entrySet().iterator(); it.hasNext(); ) {
                 ArrayDeque<INDArray> pool = it.next().getValue();
                 pool.removeIf(a -> {
@@ -176,10 +190,6 @@ final class RecyclingMemory {
                 });
                 if (pool.isEmpty()) it.remove();
             }
-            inUse.forEach((k, list) -> free.computeIfAbsent(k, x -> new ArrayDeque<>()).addAll(list));
-            inUse.clear();
-            takenThisCall.clear();
-            freedIds.clear();
         }
 
         @Override

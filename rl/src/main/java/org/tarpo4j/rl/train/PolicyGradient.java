@@ -96,21 +96,13 @@ final class PolicyGradient implements AutoCloseable {
         List<String> sums = new ArrayList<>(List.of(PolicyLoss.LOSS, PolicyLoss.KL_TOKEN, PolicyLoss.KL_ROUTE,
                 PolicyLoss.CLIP_RATIO, PolicyLoss.ENTROPY));
         if (policy.mode().hasRouter()) sums.add(PolicyLoss.ROUTE_ENTROPY);
-        Map<String, INDArray> gradients = null;
+        Map<String, INDArray> gradients = new LinkedHashMap<>();
         Map<String, Double> totals = new LinkedHashMap<>();
         for (Map<String, INDArray> ph : inputs) {
-            Gradients.Result r = Gradients.compute(policy.graph().graph(), PolicyLoss.LOSS, ph, sums, trainable);
+            Map<String, INDArray> out = Gradients.accumulate(policy.graph().graph(), PolicyLoss.LOSS, ph, sums, trainable, gradients);
             for (String k : sums) {
-                totals.merge(k, r.outputs().get(k).getDouble(0), Double::sum);
-                NativeArrays.close(r.outputs().get(k));
-            }
-            if (gradients == null) {
-                gradients = r.gradients();
-            } else {
-                for (var e : r.gradients().entrySet()) {
-                    gradients.get(e.getKey()).addi(e.getValue());
-                    NativeArrays.close(e.getValue());
-                }
+                totals.merge(k, out.get(k).getDouble(0), Double::sum);
+                NativeArrays.close(out.get(k));
             }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();

@@ -26,16 +26,21 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
     private static final long FLOAT = Float.BYTES;
     /** The JVM with its heap in use, ND4J's and the tokenizer's native libraries (measured: 0.44 GB besides the weights). */
     public static final long RUNTIME_BYTES = 500L << 20;
-    // working memory of a forward and backward pass, in floats, measured (see the class comment):
-    /** per layer and position, times the hidden size: the residual stream, norms, attention inputs and outputs kept for the backward pass */
-    static final double HIDDEN_PER_TOKEN = 14;
+    // the working memory of a forward and backward pass in floats, fitted to the session memory measured at eight
+    // shapes (hidden 256-512, MLP 688-2048, 8-16 heads, 2-4 layers, vocabulary 8k-32k, 64-256 positions; every fit
+    // within 5%):
+    /** per layer and position, times the hidden size: the residual stream, norms, q/k/v and rotary, kept for backward */
+    static final double HIDDEN_PER_TOKEN = 30.5;
     /** per layer and position, times the MLP width: gate, up, their activation and product, and their gradients */
-    static final double MLP_PER_TOKEN = 7;
+    static final double MLP_PER_TOKEN = 9.4;
     /** per layer, row, head and pair of positions: scores, mask, softmax and its gradient */
-    static final double ATTENTION_PER_PAIR = 4;
-    /** per position, times the vocabulary: logits, exponentials, probabilities (frozen head; a trained head keeps more) */
-    static final double VOCABULARY_PER_TOKEN = 4;
-    static final double VOCABULARY_PER_TOKEN_TRAINED_HEAD = 7;
+    static final double ATTENTION_PER_PAIR = 4.7;
+    /** per position, times the hidden size, outside the layers: embeddings, final norm, router, the head's inputs */
+    static final double OUTSIDE_LAYERS_PER_TOKEN = 47;
+    /** per position, times the vocabulary: logits, exponentials, probabilities of a frozen head (forward only) */
+    static final double VOCABULARY_PER_TOKEN = 3.1;
+    /** the same for a trained head, whose logits are differentiated */
+    static final double VOCABULARY_PER_TOKEN_TRAINED_HEAD = 7.0;
 
     public MemoryPlan {
         always = Collections.unmodifiableMap(new LinkedHashMap<>(always));
@@ -82,7 +87,8 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
         long layers = c.numHiddenLayers();
         update.put("activations of a micro-batch", (long) Math.min(Long.MAX_VALUE,
                 (double) layers * n * (HIDDEN_PER_TOKEN * c.hiddenSize() + MLP_PER_TOKEN * c.intermediateSize()) * FLOAT
-                        + (double) layers * t.microBatchRows() * c.numAttentionHeads() * t.width() * t.width() * ATTENTION_PER_PAIR * FLOAT));
+                        + (double) layers * t.microBatchRows() * c.numAttentionHeads() * t.width() * t.width() * ATTENTION_PER_PAIR * FLOAT
+                        + (double) n * OUTSIDE_LAYERS_PER_TOKEN * c.hiddenSize() * FLOAT));
         update.put("vocabulary arrays of a micro-batch", (long) Math.min(Long.MAX_VALUE,
                 (t.headTrains() ? VOCABULARY_PER_TOKEN_TRAINED_HEAD : VOCABULARY_PER_TOKEN) * n * c.vocabSize() * FLOAT));
         if (t.trainableCount() < t.parameterCount()) {
