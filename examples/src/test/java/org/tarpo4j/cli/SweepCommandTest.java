@@ -53,7 +53,7 @@ class SweepCommandTest {
             assertTrue(c.complete(), c.toString());
             assertTrue(c.score() >= 0 && c.score() <= 1);
             Path run = Path.of(c.dir());
-            assertEquals(2, MetricsLog.read(run).size(), "the sweep's maxSteps override reached the trainer");
+            assertEquals(2, MetricsLog.read(run).size(), "the sweep's max_steps override reached the trainer");
             TarpoConfig used = TarpoConfig.read(run.resolve("trainer_config.json"), Map.of());
             assertEquals(c.value(SweepParameter.ACTION_BIAS), used.actionBias);
             assertEquals(c.value(SweepParameter.BETA), used.beta, 1e-15);
