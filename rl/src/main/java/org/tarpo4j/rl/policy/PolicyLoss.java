@@ -36,6 +36,8 @@ public final class PolicyLoss {
     public static final String KL_TOKEN = "kl_token";
     public static final String KL_ROUTE = "kl_route";
     public static final String CLIP_RATIO = "clip_ratio";
+    public static final String CLIP_LOW = "clip_ratio_low";
+    public static final String CLIP_HIGH = "clip_ratio_high";
     public static final String ENTROPY = "entropy";
     public static final String ROUTE_ENTROPY = "route_entropy_mean";
 
@@ -92,6 +94,8 @@ public final class PolicyLoss {
         maskedMean(sd, klTok, mask, tokens, KL_TOKEN);
         maskedMean(sd, klRoute, mask, tokens, KL_ROUTE);
         maskedMean(sd, PolicyObjective.clippedIndicator(sd, logp, old, adv, c.epsilon(), c.epsilonHigh()), mask, tokens, CLIP_RATIO);
+        maskedMean(sd, PolicyObjective.clippedLow(sd, logp, old, adv, c.epsilon()), mask, tokens, CLIP_LOW);
+        maskedMean(sd, PolicyObjective.clippedHigh(sd, logp, old, adv, c.epsilonHigh()), mask, tokens, CLIP_HIGH);
         maskedMean(sd, sd.getVariable(TokenLogProbs.TOKEN_ENTROPY).reshape(sd.shape(mask)), mask, tokens, ENTROPY);
         if (policy.mode().hasRouter()) {
             maskedMean(sd, sd.getVariable(ActionHeadRouter.ENTROPY).reshape(sd.shape(mask)), mask, tokens, ROUTE_ENTROPY);

@@ -7,11 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Assembles a step's metrics under TRL's names where TRL has the concept. */
+/**
+ * Assembles a step's metrics under TRL's names where TRL has the concept: {@code epoch} is fractional passes over the
+ * data, {@code num_tokens} the prompt and completion tokens seen so far, {@code rewards/<name>/std} over the batch,
+ * {@code clip_ratio/low_mean|high_mean|region_mean} the share of completion tokens clipped.
+ */
 final class StepMetricsBuilder {
     private StepMetricsBuilder() {}
 
-    static StepMetrics build(int step, int epoch, List<Completion> completions, double[] reward, Map<String, double[]> byName,
+    static StepMetrics build(int step, double epoch, long numTokens, List<Completion> completions, double[] reward, Map<String, double[]> byName,
                              double[] advantages, TarpoConfig c, Map<String, Double> loss, double gradNorm, double lrFactor,
                              boolean skipped, int skippedTotal, long rolloutNanos, long referenceNanos, long updateNanos) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -19,7 +23,10 @@ final class StepMetricsBuilder {
         m.put("epoch", epoch);
         m.put("reward", mean(reward));
         m.put("reward_std", meanGroupStd(reward, c.numGenerations));
-        byName.forEach((k, v) -> m.put("rewards/" + k + "/mean", mean(v)));
+        byName.forEach((k, v) -> {
+            m.put("rewards/" + k + "/mean", mean(v));
+            m.put("rewards/" + k + "/std", std(v));
+        });
         m.put("frac_reward_zero_std", org.tarpo4j.rl.core.Advantages.fractionZeroStd(reward, c.numGenerations));
         int min = Integer.MAX_VALUE, max = 0, truncated = 0;
         long tokens = 0, soft = 0;
@@ -31,6 +38,7 @@ final class StepMetricsBuilder {
             if (!x.stopped()) truncated++;
         }
         int n = completions.size();
+        m.put("num_tokens", numTokens);
         m.put("completions/mean_length", (double) tokens / n);
         m.put("completions/min_length", min);
         m.put("completions/max_length", max);
@@ -42,6 +50,8 @@ final class StepMetricsBuilder {
         m.put("kl_route", loss.getOrDefault(PolicyLoss.KL_ROUTE, 0.0));
         m.put("entropy", loss.getOrDefault(PolicyLoss.ENTROPY, Double.NaN));
         if (loss.containsKey(PolicyLoss.ROUTE_ENTROPY)) m.put("route_entropy", loss.get(PolicyLoss.ROUTE_ENTROPY));
+        m.put("clip_ratio/low_mean", loss.getOrDefault(PolicyLoss.CLIP_LOW, 0.0));
+        m.put("clip_ratio/high_mean", loss.getOrDefault(PolicyLoss.CLIP_HIGH, 0.0));
         m.put("clip_ratio/region_mean", loss.getOrDefault(PolicyLoss.CLIP_RATIO, 0.0));
         m.put("advantage_abs_mean", meanAbs(advantages));
         m.put("grad_norm", gradNorm);
@@ -53,6 +63,21 @@ final class StepMetricsBuilder {
         m.put("time/reference_s", referenceNanos / 1e9);
         m.put("time/update_s", updateNanos / 1e9);
         return new StepMetrics(step, m);
+    }
+
+    /** Prompt plus completion tokens of a step's rows (each completion with its prompt, padding excluded), as TRL counts. */
+    static long tokens(List<int[]> prompts, List<Completion> completions) {
+        long t = 0;
+        for (Completion c : completions) t += prompts.get(c.promptIndex()).length + c.length();
+        return t;
+    }
+
+    /** Standard deviation with Bessel's correction, as TRL's {@code rewards/<name>/std} (torch's std). */
+    static double std(double[] x) {
+        if (x.length < 2) return 0;
+        double m = mean(x), s = 0;
+        for (double v : x) s += (v - m) * (v - m);
+        return Math.sqrt(s / (x.length - 1));
     }
 
     static double mean(double[] x) {

@@ -59,6 +59,7 @@ public final class TarpoTrainer {
     private TrainerCallback callback = TrainerCallback.NONE;
     private int step;
     private int skippedSteps;
+    private long numTokens; // prompt and completion tokens seen, TRL's num_tokens
 
     /**
      * @param model  the starting model (its arrays are trained in place)
@@ -139,6 +140,7 @@ public final class TarpoTrainer {
         }
         step = state.step();
         skippedSteps = state.skippedSteps();
+        numTokens = state.numTokens();
         samplingRng.setState(state.samplingRngState());
         sampler.restore(state.dataEpoch(), state.dataPosition());
         log.truncateAfter(step);
@@ -161,7 +163,7 @@ public final class TarpoTrainer {
 
     public void save() throws IOException {
         checkpoints.save(step, new TrainerState(step, skippedSteps, samplingRng.state(), sampler.epoch(), sampler.position(),
-                optimizer.stepCount()), policy, optimizer);
+                optimizer.stepCount(), numTokens), policy, optimizer);
     }
 
     /** One rollout, scoring and update; returns its metrics (also logged). */
@@ -214,7 +216,7 @@ public final class TarpoTrainer {
         long t2 = System.nanoTime();
 
         List<String> metricOutputs = new ArrayList<>(List.of(PolicyLoss.LOSS, PolicyLoss.KL_TOKEN, PolicyLoss.KL_ROUTE,
-                PolicyLoss.CLIP_RATIO, PolicyLoss.ENTROPY));
+                PolicyLoss.CLIP_RATIO, PolicyLoss.CLIP_LOW, PolicyLoss.CLIP_HIGH, PolicyLoss.ENTROPY));
         if (policy.mode().hasRouter()) metricOutputs.add(PolicyLoss.ROUTE_ENTROPY);
         Map<String, Double> lossMetrics = new LinkedHashMap<>();
         double gradNorm = Double.NaN;
@@ -238,7 +240,8 @@ public final class TarpoTrainer {
         long t3 = System.nanoTime();
         step++;
 
-        StepMetrics metrics = StepMetricsBuilder.build(step, sampler.epoch(), completions, reward, byName, advantages,
+        numTokens += StepMetricsBuilder.tokens(promptIds, completions);
+        StepMetrics metrics = StepMetricsBuilder.build(step, sampler.passes(), numTokens, completions, reward, byName, advantages,
                 config, lossMetrics, gradNorm, lrFactor, skipped, skippedSteps, t1 - t0, t2 - t1, t3 - t2);
         log.write(metrics);
         if (config.logCompletionsSteps > 0 && step % config.logCompletionsSteps == 0) {
