@@ -77,6 +77,7 @@ class TrainEvalCommandsTest {
         assertEquals("tarpo", settings.get("mode").asText(), "decoded as the run trained, not with a default mode");
         assertEquals("last", settings.get("answer_rule").asText());
         assertTrue(eval.out().contains("avg@k"), eval.out());
+        assertEquals(3, eval.out().strip().split("\n").length, "stdout: the table's two lines and the JSON line, no progress:\n" + eval.out());
         var plain = CliRunner.run("eval", "--model", model.toString(), "--data", data.toString(), "--k", "2", "--max-new-tokens", "4");
         assertEquals(0, plain.exitCode(), plain.err());
         JsonNode p = JSON.readTree(plain.lastLine()).get("settings");

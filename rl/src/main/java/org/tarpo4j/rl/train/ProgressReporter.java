@@ -7,8 +7,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.util.Locale;
 
 /**
- * Console progress of a training loop: a live progress bar with ETA on a terminal, or one plain line every tenth of
- * the run (with the same ETA) when the output is a file or a CI log.
+ * Console progress of a training loop, on stderr: a live progress bar with ETA on a terminal, or one plain line every
+ * tenth of the run (with the same ETA) when the output is a file or a CI log.
  */
 public final class ProgressReporter implements AutoCloseable {
     private final ProgressBar bar;       // null without a terminal
@@ -45,7 +45,8 @@ public final class ProgressReporter implements AutoCloseable {
         } else if (done == total || (done - first) % Math.max(1, total / 10) == 0) {
             double elapsed = (System.nanoTime() - start) / 1e9;
             double eta = done > first ? elapsed / (done - first) * (total - done) : 0;
-            System.out.printf(Locale.ROOT, "%s %d/%d  %s  elapsed %.0fs  eta %.0fs%n", task, done, total, extra, elapsed, eta);
+            // stderr: stdout carries only a command's result
+            System.err.printf(Locale.ROOT, "%s %d/%d  %s  elapsed %.0fs  eta %.0fs%n", task, done, total, extra, elapsed, eta);
         }
     }
 
