@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.LoraConfig;
 import org.tarpo4j.layers.core.HostArrays;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
@@ -62,7 +63,7 @@ public final class Benchmark {
      * @param decoder {@code graph} or {@code fast}
      */
     public record Settings(int batch, int promptLength, int newTokens, int trainLength, int repeats, LatentMode mode,
-                           String decoder) {
+                           String decoder, boolean lora) {
         public Settings {
             if (!decoder.equals("graph") && !decoder.equals("fast")) {
                 throw new IllegalArgumentException("decoder must be graph or fast, got '" + decoder + "'");
@@ -70,12 +71,12 @@ public final class Benchmark {
         }
 
         public Settings(int batch, int promptLength, int newTokens, int trainLength, int repeats) {
-            this(batch, promptLength, newTokens, trainLength, repeats, LatentMode.GRPO, "fast");
+            this(batch, promptLength, newTokens, trainLength, repeats, LatentMode.GRPO, "fast", false);
         }
     }
 
-    /** How to run the PyTorch peer on the same model. */
-    public record Peer(String python, Path script, List<String> modelArgs) {}
+    /** The paper's adapters: rank 32, α 64, on every projection. */
+    static final LoraConfig LORA = new LoraConfig(32, 64, java.util.Set.copyOf(LoraConfig.ALL_PROJECTIONS));
 
     static final SoftInputConfig SOFT = SoftInputConfig.defaults();
 
@@ -118,6 +119,7 @@ public final class Benchmark {
         out.put("peak_rss_mb", peakRssMb());
         out.put("mode", s.mode().id());
         out.put("decoder", s.decoder());
+        out.put("lora_rank", s.lora() ? LORA.rank() : 0);
         if (s.mode().hasRouter()) out.put("soft_step_fraction", softSteps[1] == 0 ? 0.0 : (double) softSteps[0] / softSteps[1]);
         Map<String, Object> mfu = new LinkedHashMap<>();
         mfu.put("decode", decodeTokS * decodeFlopsPerToken(c, s) / 1e9 / gemm);
@@ -130,45 +132,88 @@ public final class Benchmark {
         return out;
     }
 
-    /** Runs the peer with the same shape and settings (its BLAS pinned to our thread count) and adds its line and the ratios. */
-    public static Map<String, Object> withPeer(Map<String, Object> ours, Settings s, Peer peer) throws IOException, InterruptedException {
-        String threads = String.valueOf(ours.get("threads")).equals("default") ? "1" : String.valueOf(ours.get("threads"));
-        List<String> cmd = new ArrayList<>(List.of(peer.python(), peer.script().toString()));
-        cmd.addAll(peer.modelArgs());
-        cmd.addAll(List.of("--batch", String.valueOf(s.batch()), "--prompt-len", String.valueOf(s.promptLength()),
-                "--new-tokens", String.valueOf(s.newTokens()), "--train-len", String.valueOf(s.trainLength()),
-                "--threads", threads, "--repeats", String.valueOf(s.repeats())));
+    /**
+     * Ours and the peer, interleaved: {@code pairs} times our measurement in a fresh JVM, then the peer's in a fresh
+     * Python process, so that the two models are never resident together and each side's peak resident memory is its
+     * own; the reported ratio of each throughput is the median of the paired ratios (drift on a shared machine hits
+     * both members of a pair alike).
+     *
+     * @param ourCommand the command that runs our side once and prints its JSON line last
+     * @param peerCommand the peer's command (its BLAS is pinned to {@code threads})
+     */
+    public static Map<String, Object> pairs(int pairs, List<String> ourCommand, List<String> peerCommand, String threads)
+            throws IOException, InterruptedException {
+        List<JsonNode> ours = new ArrayList<>(), theirs = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            System.err.printf("bench pair %d/%d: ours%n", i + 1, pairs);
+            ours.add(runJson(ourCommand, Map.of()));
+            System.err.printf("bench pair %d/%d: peer%n", i + 1, pairs);
+            // torch.set_num_threads does not reach OpenBLAS's own pool: without these the peer's GEMMs use every core
+            // while it reports "threads": 1 (measured: 2048² GEMM 205 GFLOP/s on 2 cores vs 103 with 1 thread)
+            theirs.add(runJson(peerCommand, Map.of("OMP_NUM_THREADS", threads, "OPENBLAS_NUM_THREADS", threads,
+                    "MKL_NUM_THREADS", threads)));
+        }
+        Map<String, Object> out = new LinkedHashMap<>(fields(ours.get(ours.size() - 1)));
+        out.put("pairs", pairs);
+        Map<String, Object> peerFields = new LinkedHashMap<>(fields(theirs.get(theirs.size() - 1)));
+        peerFields.put("blas_threads", threads);
+        out.put("peer", peerFields);
+        Map<String, Object> ratio = new LinkedHashMap<>(), runs = new LinkedHashMap<>();
+        for (String k : List.of("decode", "train", "prefill")) {
+            double[] r = new double[pairs];
+            List<List<Double>> both = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                double a = ours.get(i).get(k + "_tok_s").asDouble(), b = theirs.get(i).get(k + "_tok_s").asDouble();
+                r[i] = a / b;
+                both.add(List.of(a, b));
+            }
+            ratio.put(k, median(r));
+            runs.put(k + "_tok_s", both);
+        }
+        double oursRss = 0, peerRss = 0;
+        for (int i = 0; i < pairs; i++) {
+            oursRss = Math.max(oursRss, ours.get(i).get("peak_rss_mb").asDouble());
+            peerRss = Math.max(peerRss, theirs.get(i).get("peak_rss_mb").asDouble());
+        }
+        out.put("peak_rss_mb", oursRss);
+        peerFields.put("peak_rss_mb", peerRss);
+        ratio.put("peak_rss", oursRss / peerRss);
+        out.put("ratio", ratio);
+        out.put("runs", runs); // [ours, peer] per pair, in the order they ran
+        return out;
+    }
+
+    static double median(double[] x) {
+        double[] s = x.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static JsonNode runJson(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        // torch.set_num_threads does not reach OpenBLAS's own pool: without these the peer's GEMMs use every core
-        // while it reports "threads": 1 (measured: 2048² GEMM 205 GFLOP/s on 2 cores vs 103 with 1 thread)
-        for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) pb.environment().put(v, threads);
+        pb.environment().putAll(env);
         Process p = pb.start();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
         String line = null;
         for (String l : stdout.split("\n")) if (l.trim().startsWith("{")) line = l.trim();
-        if (rc != 0 || line == null) throw new IOException("peer failed (exit " + rc + "): " + String.join(" ", cmd) + "\n" + stdout);
-        JsonNode json = new ObjectMapper().readTree(line);
-        Map<String, Object> peerFields = new LinkedHashMap<>();
-        json.fields().forEachRemaining(e -> peerFields.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().asText()));
-        peerFields.put("blas_threads", threads);
-        Map<String, Object> out = new LinkedHashMap<>(ours);
-        out.put("peer", peerFields);
-        Map<String, Object> ratio = new LinkedHashMap<>();
-        for (String k : List.of("decode", "train", "prefill")) {
-            double a = ((Number) ours.get(k + "_tok_s")).doubleValue(), b = json.get(k + "_tok_s").asDouble();
-            ratio.put(k, a / b);
-        }
-        out.put("ratio", ratio);
+        if (rc != 0 || line == null) throw new IOException("failed (exit " + rc + "): " + String.join(" ", cmd) + "\n" + stdout);
+        return new ObjectMapper().readTree(line);
+    }
+
+    private static Map<String, Object> fields(JsonNode json) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        json.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue()
+                : e.getValue().isContainerNode() ? e.getValue() : e.getValue().asText()));
         return out;
     }
 
     /** The graph the decode runs: the model's plain one, or one with the mode's input layer and router. */
     private static DecoderGraph decodeGraph(CausalLm lm, Settings s) {
-        if (s.mode() == LatentMode.GRPO) return lm.graph();
+        if (s.mode() == LatentMode.GRPO && !s.lora()) return lm.graph();
         int max = Math.max(s.promptLength() + s.newTokens(), 1);
-        return lm.buildGraph(LatentHeads.options(lm.config(), DecoderOptions.plain(max), s.mode(), SOFT,
-                RouterConfig.withInitialHardProbability(0.5)));
+        DecoderOptions base = DecoderOptions.plain(max).withLora(s.lora() ? LORA : null);
+        return lm.buildGraph(LatentHeads.options(lm.config(), base, s.mode(), SOFT, RouterConfig.withInitialHardProbability(0.5)));
     }
 
     /** Prefill, then greedy tokens; in tarpo/hrpo mode the routed soft inputs of each step. */
@@ -221,9 +266,9 @@ public final class Benchmark {
         }
     }
 
-    /** Forward + backward of the next-token loss and an AdamW update, all parameters trainable. */
+    /** Forward + backward of the next-token loss and an AdamW update: of every weight, or of the LoRA adapters. */
     private static double trainStep(CausalLm lm, Settings s, Rng rng) {
-        DecoderGraph g = lm.buildGraph(DecoderOptions.plain(Math.max(s.trainLength(), 1)));
+        DecoderGraph g = lm.buildGraph(DecoderOptions.plain(Math.max(s.trainLength(), 1)).withLora(s.lora() ? LORA : null));
         LanguageModelLoss.attach(g, Set.of());
         int[][] tokens = randomIds(rng, s.batch(), s.trainLength() + 1, lm.config().vocabSize());
         int[][] in = new int[s.batch()][], labels = new int[s.batch()][];
@@ -243,12 +288,20 @@ public final class Benchmark {
         }
         ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
         ph.put(LanguageModelLoss.LOSS_MASK, Nd4j.ones(DataType.FLOAT, s.batch(), s.trainLength()));
-        // the backbone only, as the peer trains (the latent heads of a tarpo/hrpo decode graph are not in this graph)
+        // the backbone only, as the peer trains (the latent heads of a tarpo/hrpo decode graph are not in this graph);
+        // with LoRA only the adapters, whose base weights are constants of the graph
         Map<String, INDArray> trainable = new LinkedHashMap<>();
-        lm.parameters().asMap().forEach((k, v) -> { if (!LatentHeads.isHeadParameter(k)) trainable.put(k, v); });
+        lm.parameters().asMap().forEach((k, v) -> {
+            if (!LatentHeads.isHeadParameter(k) && g.options().trains(k) && g.sd().hasVariable(k)) trainable.put(k, v);
+        });
         List<String> params = List.copyOf(trainable.keySet());
         AdamW adam = new AdamW(List.of(new AdamW.Group("all", trainable, 1e-4, 0.0)), 0.9, 0.999, 1e-8);
-        Runnable step = () -> adam.step(Gradients.compute(g.graph(), LanguageModelLoss.LOSS, ph, List.of(), params).gradients(), 1.0);
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        Runnable step = () -> {
+            Gradients.accumulate(g.graph(), LanguageModelLoss.LOSS, ph, List.of(), params, grads);
+            adam.step(grads, 1.0);
+            grads.values().forEach(a -> a.assign(0)); // the next step adds into the same arrays
+        };
         step.run(); // builds the backward graph
         return best(s.repeats(), step);
     }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,26 +56,75 @@ final class BenchCommand implements Callable<Integer> {
     String decoder;
 
     @Option(names = "--peer", description = "also run the PyTorch peer (shared/bench/pytorch_peer.py) with the same shape "
-            + "and settings, its BLAS pinned to our thread count; adds \"peer\" and \"ratio\" (ours / peer)")
+            + "and settings, its BLAS pinned to our thread count: --pairs times ours then the peer, each in a fresh process "
+            + "(never both resident); adds \"peer\", \"runs\" and \"ratio\" (median of the paired ratios ours / peer)")
     boolean peer;
+
+    @Option(names = "--pairs", defaultValue = "3", description = "with --peer: interleaved (ours, peer) runs (default: ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--lora", description = "LoRA r=32 (alpha 64) on every projection, as the paper: the decode runs with the "
+            + "adapters and the train step updates only them (the peer likewise)")
+    boolean lora;
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "interpreter for --peer (default: ${DEFAULT-VALUE})")
     String python;
 
     @Override
     public Integer call() throws Exception {
-        Path modelDir = source.model != null ? ModelResolver.fromEnvironment().resolve(source.model) : null;
-        CausalLm lm = modelDir != null ? CausalLm.fromPretrained(modelDir)
-                : CausalLm.initialise(ModelConfig.read(source.config), 0, null);
-        var settings = new Benchmark.Settings(batch, promptLength, newTokens, trainLength, repeats, LatentMode.parse(mode), decoder);
-        Map<String, Object> result = Benchmark.run(lm, settings);
+        if (pairs < 1) throw new IllegalArgumentException("--pairs must be at least 1, got " + pairs);
+        Map<String, Object> result;
         if (peer) {
-            List<String> modelArgs = source.model != null ? List.of("--model", modelDir.toString())
-                    : List.of("--config", source.config.toString());
-            result = Benchmark.withPeer(result, settings,
-                    new Benchmark.Peer(python, DataDirectory.require("bench/pytorch_peer.py"), modelArgs));
+            // this process only orchestrates: each measurement runs in a process of its own
+            String threads = System.getenv().getOrDefault("OMP_NUM_THREADS", "1");
+            result = Benchmark.pairs(pairs, ourCommand(), peerCommand(threads), threads);
+        } else {
+            CausalLm lm = source.model != null ? CausalLm.fromPretrained(source.model)
+                    : CausalLm.initialise(ModelConfig.read(source.config), 0, null);
+            result = Benchmark.run(lm, new Benchmark.Settings(batch, promptLength, newTokens, trainLength, repeats,
+                    LatentMode.parse(mode), decoder, lora));
         }
         System.out.println(CliSupport.json(result));
         return 0;
+    }
+
+    private List<String> shape() {
+        List<String> args = new ArrayList<>(List.of("--batch", String.valueOf(batch), "--prompt-len", String.valueOf(promptLength),
+                "--new-tokens", String.valueOf(newTokens), "--train-len", String.valueOf(trainLength), "--repeats", String.valueOf(repeats)));
+        return args;
+    }
+
+    /** This command again, without --peer, in a fresh JVM with this one's options and class path. */
+    private List<String> ourCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench"));
+        cmd.addAll(source.model != null ? List.of("--model", source.model) : List.of("--config", source.config.toString()));
+        cmd.addAll(shape());
+        cmd.addAll(List.of("--mode", mode, "--decoder", decoder));
+        if (lora) cmd.add("--lora");
+        return cmd;
+    }
+
+    private List<String> peerCommand(String threads) throws java.io.IOException {
+        Path shared = DataDirectory.require("bench/pytorch_peer.py");
+        List<String> cmd = new ArrayList<>(List.of(python));
+        if (lora) {
+            // our LoRA twin of the peer, shipped in the jar; it imports the shared peer's decoder
+            Path script = java.nio.file.Files.createTempFile("pytorch_peer_lora", ".py");
+            script.toFile().deleteOnExit();
+            try (var in = BenchCommand.class.getResourceAsStream("/org/tarpo4j/bench/pytorch_peer_lora.py")) {
+                java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            cmd.addAll(List.of(script.toString(), shared.getParent().toString()));
+        } else {
+            cmd.add(shared.toString());
+        }
+        Path model = source.model != null ? org.tarpo4j.models.hub.ModelResolver.fromEnvironment().resolve(source.model) : null;
+        cmd.addAll(model != null ? List.of("--model", model.toString()) : List.of("--config", source.config.toString()));
+        cmd.addAll(shape());
+        cmd.addAll(List.of("--threads", threads));
+        return cmd;
     }
 }

@@ -4,8 +4,6 @@ import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.generation.GenerationConfig;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
-import org.tarpo4j.layers.tarpo.RouterConfig;
-import org.tarpo4j.layers.tarpo.SoftInputConfig;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
@@ -13,8 +11,10 @@ import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
 import org.tarpo4j.models.generation.SamplingConfig;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
+import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -26,10 +26,14 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generates a continuation with the KV-cached decoder. Samples (temperature, top-k, top-p) "
-                + "unless --greedy; stops at the model's end-of-sequence ids.")
+        description = {"Generates a continuation with the KV-cached decoder. Samples (temperature, top-k, top-p) "
+                + "unless --greedy; stops at the model's end-of-sequence ids.",
+                "On a run's checkpoint (or a run directory: its newest checkpoint) it decodes as the run trained, from the "
+                        + "checkpoint's trainer_config.json; on a plain Hugging Face model, plainly with the trainer's defaults. "
+                        + "With a TARPO/HRPO policy (the checkpoint's mode, or --mode) --json adds each new token's route, 1 = soft."})
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "a Hugging Face model directory or hub id (namespace/name[@revision], from the HF cache or downloaded)")
+    @Option(names = "--model", required = true, description = "a Hugging Face model directory or hub id "
+            + "(namespace/name[@revision], from the HF cache or downloaded), a checkpoint or a run directory")
     String model;
 
     @ArgGroup(multiplicity = "1")
@@ -48,55 +52,42 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--greedy", description = "argmax decoding")
     boolean greedy;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "sampling temperature (default: ${DEFAULT-VALUE})")
-    double temperature;
-
-    @Option(names = "--top-k", defaultValue = "50", description = "keep the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE})")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling threshold (default: ${DEFAULT-VALUE})")
-    double topP;
+    @Mixin
+    DecodingOptions decoding;
 
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--json", description = "print {\"ids\":[...],\"text\":...} (and \"routes\" with --mode) as the last line")
+    @Option(names = "--json", description = "print one JSON line {\"ids\":[...],\"text\":...} (and \"routes\" for a TARPO/HRPO policy)")
     boolean json;
-
-    @Option(names = "--mode", description = "tarpo, grpo or hrpo: generate with that policy's inputs (TARPO samples a route "
-            + "per token, soft inputs on soft routes) and report each new token's route, 1 = soft")
-    String mode;
-
-    @Option(names = "--action-bias", defaultValue = "4.6", description = "with --mode tarpo: router b0 when the model has no "
-            + "router yet (default: ${DEFAULT-VALUE})")
-    double actionBias;
-
-    @Option(names = "--answer-marker", defaultValue = "####", description = "with --mode: routes are hard once the text "
-            + "contains it (default: ${DEFAULT-VALUE})")
-    String answerMarker;
 
     @Override
     public Integer call() throws Exception {
-        try (CausalLm lm = CausalLm.fromPretrained(model)) {
+        Path dir = DecodingOptions.modelDirectory(model);
+        DecodingOptions.Resolved settings = decoding.resolve(dir);
+        TarpoConfig c = settings.config();
+        try (CausalLm lm = CausalLm.fromPretrained(dir)) {
             HfTokenizer tok = lm.tokenizer().orElse(null);
             int[] prompt = input.ids != null ? input.ids : lm.requireTokenizer().encode(input.prompt, true);
             Set<Integer> stop = lm.stopTokenIds();
-            SamplingConfig sampling = greedy ? SamplingConfig.greedyDecoding() : SamplingConfig.sample(temperature, topK, topP);
+            SamplingConfig sampling = greedy ? SamplingConfig.greedyDecoding() : c.sampling();
+            Set<Integer> banned = settings.source().isPresent() && c.bannedTokenIds != null ? new HashSet<>(c.bannedTokenIds) : new HashSet<>();
+            banned.removeAll(stop);
             int pad = lm.config().fillTokenId();
             int[] tokens;
             int[] routes = null;
-            if (mode == null) {
-                tokens = lm.generator().generate(List.of(prompt), new GenerationConfig(maxNewTokens, sampling, seed, stop, Set.of(), pad))
+            LatentMode m = c.latentMode();
+            if (decoding.mode == null && m == LatentMode.GRPO) {
+                tokens = lm.generator().generate(List.of(prompt), new GenerationConfig(maxNewTokens, sampling, seed, stop, banned, pad))
                         .sequences().get(0).tokens();
             } else {
-                LatentMode m = LatentMode.parse(mode);
                 if (m == LatentMode.COCONUT) throw new IllegalArgumentException("--mode coconut is not a generation mode (see sft --coconut)");
-                Policy policy = new Policy(lm, m, SoftInputConfig.defaults(), RouterConfig.withHardBias(actionBias), null);
-                RolloutConfig rc = new RolloutConfig(1, sampling, maxNewTokens, false, answerMarker, stop, Set.of(), pad);
-                Completion c = new MixedRollout(policy, rc, tok == null ? null : TextDecoder.of(tok, lm.config().vocabSize()))
+                Policy policy = new Policy(lm, m, c.softInput(), c.router(), null);
+                RolloutConfig rc = new RolloutConfig(1, sampling, maxNewTokens, false, c.answerMarker, stop, banned, pad);
+                Completion completion = new MixedRollout(policy, rc, tok == null ? null : TextDecoder.of(tok, lm.config().vocabSize()))
                         .generate(List.of(prompt), new Rng(seed)).get(0);
-                tokens = c.tokens();
-                routes = c.routes();
+                tokens = completion.tokens();
+                routes = completion.routes();
             }
             String text = tok == null ? null : tok.decode(tokens, true);
             if (json) {

@@ -8,10 +8,13 @@ import org.tarpo4j.rl.data.PromptBuilder;
 import org.tarpo4j.rl.data.ProblemSet;
 import org.tarpo4j.rl.reward.RewardRegistry;
 import org.tarpo4j.rl.rollout.TextDecoder;
+import org.tarpo4j.rl.train.CheckpointManager;
+import org.tarpo4j.rl.train.MetricsLog;
 import org.tarpo4j.rl.train.StepMetrics;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,15 +24,34 @@ final class GenericTraining {
     private GenericTraining() {}
 
     static int run(TarpoConfig c, boolean resume) throws Exception {
-        if (c.modelPath == null) throw new IllegalArgumentException("config: modelPath is required");
-        if (c.trainData == null) throw new IllegalArgumentException("config: trainData is required");
+        return run(c, resume, false);
+    }
+
+    /** @param planOnly print the step's memory plan and the batch sizes it picks, and stop (nothing is trained) */
+    static int run(TarpoConfig c, boolean resume, boolean planOnly) throws Exception {
+        if (c.modelPath == null) throw new IllegalArgumentException("config: model_path is required");
+        if (c.trainData == null) throw new IllegalArgumentException("config: train_data is required");
+        var rewards = RewardRegistry.weighted(c.rewardWeights, c.answerMarker); // an unknown name fails before the model loads
+        Path out = Path.of(c.outputDir);
+        if (!resume && !planOnly && (!CheckpointManager.steps(out).isEmpty() || Files.exists(out.resolve(MetricsLog.METRICS)))) {
+            // appending a new run's metrics to an old run's would mix two runs in one log
+            throw new IllegalArgumentException("output_dir " + out + " already holds a run: continue it with --resume, or give "
+                    + "another --output_dir");
+        }
         CausalLm model = CausalLm.fromPretrained(c.modelPath); // a directory or a hub id
         HfTokenizer tok = model.requireTokenizer();
         ProblemSet data = Datasets.load(c.dataFormat, Path.of(c.trainData));
         PromptBuilder prompts = new PromptBuilder(ChatTemplates.forModelType(model.config().modelType()));
+        if (planOnly) {
+            TarpoTrainer.Batching b = TarpoTrainer.plan(c, model, data.problems(), p -> prompts.encode(tok, p));
+            System.out.println(b.plan().table());
+            System.out.printf(Locale.ROOT, "rollout_batch_size %d, per_device_train_batch_size %d%n", b.rolloutRows(), b.microBatchRows());
+            return 0;
+        }
         TarpoTrainer trainer = new TarpoTrainer(c, model, data.problems(), p -> prompts.encode(tok, p),
-                RewardRegistry.weighted(c.rewardWeights, c.answerMarker), TextDecoder.of(tok, model.config().vocabSize()),
-                Path.of(c.outputDir));
+                rewards, TextDecoder.of(tok, model.config().vocabSize()),
+                out);
+        Files.writeString(out.resolve(CheckpointManager.CONFIG), c.toJson()); // the config that ran, at the top of the run
         if (resume) System.out.println("resumed at step " + trainer.resume());
         List<StepMetrics> m = trainer.train();
         if (!m.isEmpty()) {

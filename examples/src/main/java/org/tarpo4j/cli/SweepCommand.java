@@ -19,13 +19,13 @@ import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Hyper-parameter sweep (Arbiter) of TARPO on the embedded task: every candidate is a short RL run from "
                 + "the cached warm start, scored by a held-out accuracy after RL (default: sampled avg@k). Parameters: "
-                + "actionBias or initialHardProbability (router b0), beta (KL), actionLearningRate, softTopK, actionLossWeight.",
+                + "action_bias or initial_hard_probability (router b0), beta (KL), action_learning_rate, soft_top_k, action_loss_weight.",
                 "Writes RUNS/<timestamp>-sweep/: sweep.jsonl (one line per candidate: values, score or failure, time), "
                         + "table.txt (best first; also printed), heatmap.png (mean score over router bias x beta) and "
                         + "best_config.json (the best candidate's full trainer config). A failed candidate is recorded and the "
                         + "sweep goes on.",
-                "Sweep file (JSON or YAML): search, candidates, gridPoints, searchSeed, metric, overrides (trainer keys, "
-                        + "e.g. maxSteps), parameters: {name: {values: [...]} or {min, max, scale: linear|log}, enabled}. "
+                "Sweep file (JSON or YAML): search, candidates, grid_points, search_seed, metric, overrides (trainer keys, "
+                        + "e.g. max_steps), parameters: {name: {values: [...]} or {min, max, scale: linear|log}, enabled}. "
                         + "Example: examples/configs/sweep-bias-beta.yaml."})
 final class SweepCommand implements Callable<Integer> {
     @Mixin

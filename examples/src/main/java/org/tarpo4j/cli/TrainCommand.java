@@ -7,11 +7,15 @@ import org.tarpo4j.examples.embedded.EmbeddedTask;
 import org.tarpo4j.examples.embedded.WarmStart;
 import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,25 +34,46 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", description = "trainer config file (JSON or YAML)")
     Path config;
 
-    @Option(names = "--resume", description = "continue the run in the config's outputDir from its last complete checkpoint")
+    @Option(names = "--resume", description = "continue the run in the config's output_dir from its last complete checkpoint")
     boolean resume;
 
-    @Option(names = "--mode", defaultValue = "tarpo", description = "embedded default: tarpo, grpo, hrpo, or coconut (its supervised curriculum) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", defaultValue = "tarpo", description = "tarpo, grpo, hrpo, or (embedded default only) coconut, its supervised curriculum; with --config it overrides the file's mode (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--seed", defaultValue = "0", description = "embedded default: seed of SFT and RL (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "0", description = "seed of SFT and RL; with --config it overrides the file's seed (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--plan", description = "with --config: print the step's memory plan (weights, optimizer state, rollout "
+            + "and update working memory, the planned peak against the limit) and the batch sizes it picks, then stop; "
+            + "refused, naming the key to change, when it cannot fit")
+    boolean plan;
 
 
 
     @Unmatched
     List<String> overrides;
 
+    @Spec
+    CommandSpec spec;
+
+    /** The --key value overrides, with --mode and --seed (options of the embedded default too) when given. */
+    private Map<String, String> configOverrides() {
+        Map<String, String> o = new LinkedHashMap<>();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed.hasMatchedOption("--mode")) o.put("mode", mode);
+        if (parsed.hasMatchedOption("--seed")) o.put("seed", Long.toString(seed));
+        Overrides.parse(overrides).forEach((k, v) -> {
+            if (o.containsKey(k.replace('-', '_'))) throw new IllegalArgumentException("--" + k + " is given twice");
+            o.put(k, v);
+        });
+        return o;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (config != null) {
-            TarpoConfig c = TarpoConfig.read(config, Overrides.parse(overrides));
-            if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume);
+            TarpoConfig c = TarpoConfig.read(config, configOverrides());
+            if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume, plan);
             // the embedded task with a given trainer config (e.g. a sweep's best_config.json)
             try (EmbeddedTask task = embedded.task()) {
                 Path run = EmbeddedLayout.newRun(embedded.runs, c.mode);

@@ -86,6 +86,30 @@ class FoundationCommandsTest {
     }
 
     @Test
+    void generateOnACheckpointDecodesAsItsTrainerConfigSays(@TempDir Path tmp) throws Exception {
+        Path checkpoint = tmp.resolve("checkpoint-3");
+        Files.createDirectories(checkpoint);
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) if (Files.isRegularFile(f)) Files.copy(f, checkpoint.resolve(f.getFileName()));
+        }
+        var plain = CliRunner.run("generate", "--model", checkpoint.toString(), "--ids", PROMPT_IDS, "--max-new-tokens", "10", "--json");
+        assertEquals(0, plain.exitCode(), plain.err());
+        assertTrue(JSON.readTree(plain.lastLine()).get("routes") == null, "no trainer config: plain decoding");
+        Files.writeString(checkpoint.resolve("trainer_config.json"), "{\"mode\": \"tarpo\", \"action_bias\": 0.0}");
+        var routed = CliRunner.run("generate", "--model", checkpoint.toString(), "--ids", PROMPT_IDS, "--max-new-tokens", "10",
+                "--seed", "3", "--json");
+        assertEquals(0, routed.exitCode(), routed.err());
+        JsonNode routes = JSON.readTree(routed.lastLine()).get("routes");
+        int soft = 0;
+        for (JsonNode x : routes) soft += x.asInt();
+        assertTrue(soft > 0 && soft < 10, "the checkpoint's tarpo mode and b0 = 0 route about half soft: " + routes);
+        var overridden = CliRunner.run("generate", "--model", checkpoint.toString(), "--ids", PROMPT_IDS, "--max-new-tokens", "10",
+                "--mode", "grpo", "--seed", "3", "--json");
+        assertEquals(0, overridden.exitCode(), overridden.err());
+        for (JsonNode x : JSON.readTree(overridden.lastLine()).get("routes")) assertEquals(0, x.asInt(), "--mode overrides the config");
+    }
+
+    @Test
     void badInputGivesAOneLineErrorAndExitCodeOne(@TempDir Path tmp) {
         var r = CliRunner.run("generate", "--model", tmp.toString(), "--ids", "1,2", "--max-new-tokens", "2");
         assertEquals(1, r.exitCode());
@@ -93,6 +117,46 @@ class FoundationCommandsTest {
         var ids = CliRunner.run("logits", "--model", model.toString(), "--ids", "1,99999", "--out", tmp.resolve("o").toString());
         assertEquals(1, ids.exitCode());
         assertTrue(ids.err().contains("99999"), ids.err());
+    }
+
+    @Test
+    void aMisspeltOptionIsNamedBeforeAnythingElse() {
+        var r = CliRunner.run("generate", "--modle", model.toString(), "--ids", "1,2");
+        assertEquals(2, r.exitCode());
+        String[] lines = r.err().split("\n");
+        assertEquals("Unknown option: '--modle'", lines[0], r.err());
+        assertTrue(lines[1].contains("--model"), "suggests the option meant: " + r.err());
+        assertTrue(r.err().contains("Missing required option"), "the rest of the report follows: " + r.err());
+    }
+
+    @Test
+    void anErrorNamesItsCommandOnce() {
+        var r = CliRunner.run("generate", "--model", model.toString(), "--ids", "-5", "--max-new-tokens", "2");
+        assertEquals(1, r.exitCode());
+        assertEquals("generate: error: prompt 0 has token id -5, outside the vocabulary [0, 32000)", r.err().strip());
+    }
+
+    @Test
+    void aCharacterOutsideACharacterVocabularyIsNamed(@TempDir Path tmp) throws Exception {
+        org.tarpo4j.examples.arith.ArithmeticTokenizer.write(tmp);
+        var ok = CliRunner.run("tokenize", "--tokenizer", tmp.toString(), "--text", "Compute 2*3.");
+        assertEquals(0, ok.exitCode(), ok.err());
+        var r = CliRunner.run("tokenize", "--tokenizer", tmp.toString(), "--text", "Compute 2/3.");
+        assertEquals(1, r.exitCode());
+        assertEquals("tokenize: error: the tokenizer cannot encode the character '/' (U+002F) at offset 9 of the text: it is "
+                + "not in its vocabulary, which has no unknown token", r.err().strip());
+    }
+
+    @Test
+    void trainHelpListsEveryConfigKeyWithItsDefaultAndDescription() {
+        var r = CliRunner.run("train", "--help");
+        assertEquals(0, r.exitCode());
+        String help = r.out().replaceAll("\\s+", " ");
+        for (var k : org.tarpo4j.rl.train.TarpoConfig.keys()) {
+            assertTrue(help.contains(" " + k.name() + " = " + k.defaultValue() + " " + k.description() + " "),
+                    k.name() + " missing from:\n" + r.out());
+        }
+        for (String line : r.out().split("\n")) assertTrue(line.length() <= 80, "picocli would wrap: " + line);
     }
 
     @Test

@@ -53,10 +53,11 @@ class SweepCommandTest {
             assertTrue(c.complete(), c.toString());
             assertTrue(c.score() >= 0 && c.score() <= 1);
             Path run = Path.of(c.dir());
-            assertEquals(2, MetricsLog.read(run).size(), "the sweep's maxSteps override reached the trainer");
+            assertEquals(2, MetricsLog.read(run).size(), "the sweep's max_steps override reached the trainer");
             TarpoConfig used = TarpoConfig.read(run.resolve("trainer_config.json"), Map.of());
             assertEquals(c.value(SweepParameter.ACTION_BIAS), used.actionBias);
             assertEquals(c.value(SweepParameter.BETA), used.beta, 1e-15);
+            assertEquals(run.toString(), used.outputDir, "the saved config says where the run went");
         }
         assertEquals(List.of(0.001, 0.01), results.stream().map(c -> c.value(SweepParameter.BETA)).distinct().sorted().toList());
 
@@ -80,6 +81,15 @@ class SweepCommandTest {
         var again = CliRunner.run("train", "--config", dir.resolve(Sweep.BEST_CONFIG).toString(), "--preset", "tiny", "--runs", runs.toString());
         assertEquals(0, again.exitCode(), "the best config runs again: " + again.err());
         assertTrue(again.out().contains("after"), again.out());
+        // the config saved with that run is the one that ran: the best config as is, in the run's own directory
+        String line = again.out().lines().filter(l -> l.startsWith("run: ")).findFirst().orElseThrow();
+        Path rerun = Path.of(line.substring("run: ".length()).trim());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var saved = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(rerun.resolve("trainer_config.json").toFile());
+        var wanted = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve(Sweep.BEST_CONFIG).toFile());
+        assertEquals(rerun.toString(), saved.remove("output_dir").asText());
+        wanted.remove("output_dir");
+        assertEquals(wanted, saved);
     }
 
     @Test

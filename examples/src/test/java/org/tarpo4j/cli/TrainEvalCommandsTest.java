@@ -50,6 +50,12 @@ class TrainEvalCommandsTest {
         assertTrue(Files.exists(CheckpointManager.directory(out, 2).resolve("adapter_model.safetensors")));
         JsonNode saved = JSON.readTree(CheckpointManager.directory(out, 2).resolve(CheckpointManager.CONFIG).toFile());
         assertEquals(0.01, saved.get("beta").asDouble(), 0, "command-line override applied");
+        JsonNode top = JSON.readTree(out.resolve(CheckpointManager.CONFIG).toFile());
+        assertEquals(out.toString(), top.get("output_dir").asText(), "the run's own config, at its top");
+        assertEquals(6, top.get("max_completion_length").asInt());
+        var again = CliRunner.run("train", "--config", out.resolve(CheckpointManager.CONFIG).toString());
+        assertEquals(1, again.exitCode(), "a second run into the same directory would mix two runs' logs");
+        assertTrue(again.err().contains("already holds a run") && again.err().contains("--resume"), again.err());
 
         var more = CliRunner.run("train", "--config", config.toString(), "--max-steps", "3", "--resume");
         assertEquals(0, more.exitCode(), more.err());
@@ -65,8 +71,18 @@ class TrainEvalCommandsTest {
         JsonNode e = JSON.readTree(result.toFile());
         assertEquals(3, e.get("problems").asInt());
         assertEquals(2, e.get("k").asInt());
-        assertTrue(e.get("meanTokens").asDouble() > 0);
+        assertTrue(e.get("mean_tokens").asDouble() > 0);
+        JsonNode settings = e.get("settings");
+        assertTrue(settings.get("source").asText().endsWith(CheckpointManager.CONFIG), settings.toString());
+        assertEquals("tarpo", settings.get("mode").asText(), "decoded as the run trained, not with a default mode");
+        assertEquals("last", settings.get("answer_rule").asText());
         assertTrue(eval.out().contains("avg@k"), eval.out());
+        assertEquals(3, eval.out().strip().split("\n").length, "stdout: the table's two lines and the JSON line, no progress:\n" + eval.out());
+        var plain = CliRunner.run("eval", "--model", model.toString(), "--data", data.toString(), "--k", "2", "--max-new-tokens", "4");
+        assertEquals(0, plain.exitCode(), plain.err());
+        JsonNode p = JSON.readTree(plain.lastLine()).get("settings");
+        assertEquals("grpo", p.get("mode").asText(), "a plain Hugging Face model decodes plainly, without a fresh router");
+        assertEquals(0.5, p.get("temperature").asDouble(), 0, "the trainer's default temperature");
     }
 
     @Test
@@ -96,6 +112,6 @@ class TrainEvalCommandsTest {
         Files.writeString(config, "{\"model_path\": \"x\", \"train_data\": \"y\"}");
         var bad = CliRunner.run("train", "--config", config.toString(), "--num-generations", "0");
         assertEquals(1, bad.exitCode());
-        assertTrue(bad.err().contains("numGenerations"), bad.err());
+        assertTrue(bad.err().contains("num_generations"), bad.err());
     }
 }

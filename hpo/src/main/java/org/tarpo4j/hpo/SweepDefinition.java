@@ -1,6 +1,6 @@
 package org.tarpo4j.hpo;
 
-import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,17 +24,17 @@ import java.util.Optional;
  * <pre>
  * search: grid               # grid | random
  * candidates: 9              # random: how many; grid: at most this many (default: the whole grid)
- * gridPoints: 3              # grid: points per min/max range
- * searchSeed: 0              # random search
+ * grid_points: 3             # grid: points per min/max range
+ * search_seed: 0             # random search
  * metric: sampled_avg_at_k   # what the scorer reports (higher is better)
  * overrides:                 # trainer config keys applied to the base config of every candidate
- *   maxSteps: 40
- * parameters:                # actionBias | initialHardProbability | beta | actionLearningRate | softTopK | actionLossWeight
- *   actionBias: {values: [0.85, 2.2, 4.6]}
+ *   max_steps: 40
+ * parameters:                # action_bias | initial_hard_probability | beta | action_learning_rate | soft_top_k | action_loss_weight
+ *   action_bias: {values: [0.85, 2.2, 4.6]}
  *   beta: {min: 0.001, max: 0.1, scale: log}
- *   softTopK: {min: 2, max: 10, enabled: false}
+ *   soft_top_k: {min: 2, max: 10, enabled: false}
  * </pre>
- * Unknown keys and values the trainer would reject are errors naming the key.
+ * Keys are snake_case, as in trainer configs. Unknown keys and values the trainer would reject are errors naming the key.
  *
  * @param search     grid or random
  * @param candidates how many (random), at most how many (grid); null for the default
@@ -86,13 +86,13 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
      */
     public SweepDefinition {
         if (candidates != null && candidates < 1) throw new IllegalArgumentException("candidates must be positive, got " + candidates);
-        if (gridPoints < 2) throw new IllegalArgumentException("gridPoints must be at least 2, got " + gridPoints);
+        if (gridPoints < 2) throw new IllegalArgumentException("grid_points must be at least 2, got " + gridPoints);
         if (metric == null || metric.isBlank()) throw new IllegalArgumentException("metric must be non-empty");
         overrides = Map.copyOf(overrides);
         parameters = List.copyOf(parameters);
         if (parameters.isEmpty()) throw new IllegalArgumentException("parameters: none is enabled");
         if (parameters.stream().filter(r -> r.parameter().routerBias()).count() > 1) {
-            throw new IllegalArgumentException("actionBias and initialHardProbability both set b0: enable one of them");
+            throw new IllegalArgumentException("action_bias and initial_hard_probability both set b0: enable one of them");
         }
     }
 
@@ -126,7 +126,7 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
         return parameters.stream().filter(r -> r.parameter() == p).findFirst();
     }
 
-    /** @return the range of the router bias (actionBias or initialHardProbability), if swept */
+    /** @return the range of the router bias (action_bias or initial_hard_probability), if swept */
     public Optional<ParameterRange> routerBias() {
         return parameters.stream().filter(r -> r.parameter().routerBias()).findFirst();
     }
@@ -152,8 +152,8 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private record FileForm(String search, Integer candidates, @JsonAlias("grid_points") Integer gridPoints,
-                            @JsonAlias("search_seed") Long searchSeed, String metric, Map<String, JsonNode> overrides,
+    private record FileForm(String search, Integer candidates, @JsonProperty("grid_points") Integer gridPoints,
+                            @JsonProperty("search_seed") Long searchSeed, String metric, Map<String, JsonNode> overrides,
                             Map<String, RangeForm> parameters) {}
 
     private record RangeForm(Double min, Double max, String scale, List<Double> values, Boolean enabled) {}

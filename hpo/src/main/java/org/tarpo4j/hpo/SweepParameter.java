@@ -3,27 +3,26 @@ package org.tarpo4j.hpo;
 import org.tarpo4j.rl.train.TarpoConfig;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.function.ObjDoubleConsumer;
 import java.util.stream.Collectors;
 
 /** The trainer settings a sweep can vary, each with the way a sampled value is written into a {@link TarpoConfig}. */
 public enum SweepParameter {
-    /** The router's initial hard log-odds b0; clears {@code initialHardProbability}, which would otherwise win. */
-    ACTION_BIAS("actionBias", false, (c, v) -> {
+    /** The router's initial hard log-odds b0; clears {@code initial_hard_probability}, which would otherwise win. */
+    ACTION_BIAS("action_bias", false, (c, v) -> {
         c.actionBias = v;
         c.initialHardProbability = null;
     }),
     /** The router's initial P(hard); the trainer derives b0 = logit(p). */
-    INITIAL_HARD_PROBABILITY("initialHardProbability", false, (c, v) -> c.initialHardProbability = v),
+    INITIAL_HARD_PROBABILITY("initial_hard_probability", false, (c, v) -> c.initialHardProbability = v),
     /** The KL penalty β. */
     BETA("beta", false, (c, v) -> c.beta = v),
     /** The router's learning rate. */
-    ACTION_LEARNING_RATE("actionLearningRate", false, (c, v) -> c.actionLearningRate = v),
+    ACTION_LEARNING_RATE("action_learning_rate", false, (c, v) -> c.actionLearningRate = v),
     /** k of the soft top-k mixture. */
-    SOFT_TOP_K("softTopK", true, (c, v) -> c.softTopK = (int) Math.round(v)),
+    SOFT_TOP_K("soft_top_k", true, (c, v) -> c.softTopK = (int) Math.round(v)),
     /** λ, the weight of the router's loss term. */
-    ACTION_LOSS_WEIGHT("actionLossWeight", false, (c, v) -> c.actionLossWeight = v);
+    ACTION_LOSS_WEIGHT("action_loss_weight", false, (c, v) -> c.actionLossWeight = v);
 
     private final String key;
     private final boolean integer;
@@ -35,7 +34,7 @@ public enum SweepParameter {
         this.setter = setter;
     }
 
-    /** @return the trainer config key (camelCase), also the name in sweep files and results */
+    /** @return the trainer config key (snake_case), also the name in sweep files and results */
     public String key() { return key; }
 
     /** @return whether values are whole numbers */
@@ -53,18 +52,16 @@ public enum SweepParameter {
     public void apply(TarpoConfig config, double value) { setter.accept(config, value); }
 
     /**
-     * By key, camelCase or snake/kebab case ({@code action_bias}, {@code action-bias}).
+     * By key ({@code action_bias}; {@code action-bias} on a command line is the same key).
      *
-     * @param name a key in any of those spellings
+     * @param name the key
      * @return the parameter
      * @throws IllegalArgumentException for an unknown key, listing the known ones
      */
     public static SweepParameter byKey(String name) {
-        String wanted = normalise(name);
-        for (SweepParameter p : values()) if (normalise(p.key).equals(wanted)) return p;
+        String wanted = name.replace('-', '_');
+        for (SweepParameter p : values()) if (p.key.equals(wanted)) return p;
         throw new IllegalArgumentException("unknown sweep parameter '" + name + "' (known: "
                 + Arrays.stream(values()).map(SweepParameter::key).collect(Collectors.joining(", ")) + ")");
     }
-
-    private static String normalise(String s) { return s.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT); }
 }

@@ -76,7 +76,7 @@ class CandidateSpaceTest {
 
     @Test
     void sweptActionBiasWinsOverAnInitialHardProbabilityInTheBase() {
-        TarpoConfig base = TarpoConfig.defaults(Map.of("initialHardProbability", "0.7"));
+        TarpoConfig base = TarpoConfig.defaults(Map.of("initial_hard_probability", "0.7"));
         SweepCandidate c = all(grid(2, ParameterRange.of(SweepParameter.ACTION_BIAS, 0.85, 4.6)).plan()).get(0);
         TarpoConfig config = c.applyTo(base);
         assertNull(config.initialHardProbability);

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScoreGridTest {
     private static CandidateResult result(int i, double bias, double beta, Double score) {
-        return new CandidateResult(i, Map.of("actionBias", bias, "beta", beta),
+        return new CandidateResult(i, Map.of("action_bias", bias, "beta", beta),
                 score == null ? CandidateResult.Status.FAILED : CandidateResult.Status.COMPLETE, score, score == null ? "x" : null, 1, "d" + i);
     }
 

@@ -32,12 +32,12 @@ class SweepDefinitionTest {
                 search: random
                 candidates: 4
                 grid_points: 5
-                searchSeed: 3
+                search_seed: 3
                 overrides: {max_steps: 20, mode: tarpo, lora_targets: [q_proj]}
                 parameters:
                   action_bias: {values: [0.85, 2.2, 4.6]}
                   beta: {min: 0.001, max: 0.1, scale: log}
-                  softTopK: {min: 2, max: 10, enabled: false}
+                  soft_top_k: {min: 2, max: 10, enabled: false}
                 """);
         assertEquals(SweepDefinition.Search.RANDOM, d.search());
         assertEquals(4, d.candidates());
@@ -61,10 +61,12 @@ class SweepDefinitionTest {
     void rejectsMistakesNamingTheKey() {
         rejected("parameters: {beta: {min: 0.1, max: 0.01}}", "beta: min must be below max");
         rejected("parameters: {beta: {min: 0, max: 0.1, scale: log}}", "log scale needs min > 0");
-        rejected("parameters: {initialHardProbability: {values: [0.5, 1.0]}}", "initialHardProbability must be in");
-        rejected("parameters: {softTopK: {values: [2.5]}}", "softTopK: expected a whole number");
-        rejected("parameters: {actionBias: {values: [1]}, initialHardProbability: {values: [0.9]}}", "both set b0");
+        rejected("parameters: {initial_hard_probability: {values: [0.5, 1.0]}}", "initial_hard_probability must be in");
+        rejected("parameters: {soft_top_k: {values: [2.5]}}", "soft_top_k: expected a whole number");
+        rejected("parameters: {action_bias: {values: [1]}, initial_hard_probability: {values: [0.9]}}", "both set b0");
         rejected("parameters: {routerBias: {values: [1]}}", "unknown sweep parameter 'routerBias'");
+        rejected("parameters: {actionBias: {values: [1]}}", "unknown sweep parameter 'actionBias'"); // one naming scheme
+        rejected("gridPoints: 3\nparameters: {beta: {values: [0]}}", "unknown key 'gridPoints'");
         rejected("serach: grid\nparameters: {beta: {values: [0]}}", "unknown key 'serach'");
         rejected("parameters: {beta: {values: [0], enabled: false}}", "none is enabled");
         rejected("search: bayes\nparameters: {beta: {values: [0]}}", "search must be grid or random");

@@ -44,7 +44,7 @@ class SweepTest {
             if (c.actionBias > 4 && c.beta < 2e-3) throw new IllegalStateException("router diverged");
             return peaked(c);
         };
-        SweepResults r = new Sweep(grid3x2(Map.of("maxSteps", "7")), base, scorer, dir, out).run();
+        SweepResults r = new Sweep(grid3x2(Map.of("max_steps", "7")), base, scorer, dir, out).run();
 
         List<CandidateResult> log = SweepLog.read(dir.resolve(Sweep.JSONL));
         assertEquals(log, r.results());
@@ -67,7 +67,7 @@ class SweepTest {
 
         String table = Files.readString(r.table());
         String[] rows = table.strip().split("\n");
-        assertTrue(rows[0].startsWith("rank") && rows[0].contains("actionBias") && rows[0].contains("beta") && rows[0].contains("peak"));
+        assertTrue(rows[0].startsWith("rank") && rows[0].contains("action_bias") && rows[0].contains("beta") && rows[0].contains("peak"));
         assertTrue(rows[1].startsWith("1 ") && rows[1].contains("2.2"), rows[1]);
         assertTrue(rows[6].startsWith("- ") && rows[6].contains("failed") && rows[6].contains("router diverged"), rows[6]);
 

@@ -258,7 +258,9 @@ public final class CausalLm implements AutoCloseable {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + config.vocabSize() + ")");
             }
         }
-        return decoder(1).forward(StepInput.singleRow(ids, 0)).logits();
+        try (IncrementalDecoder d = decoder(1)) {
+            return d.forward(StepInput.singleRow(ids, 0)).logits().dup(); // the decoder's buffer goes with it
+        }
     }
 
     /** Releases the tokenizer's native resources. */

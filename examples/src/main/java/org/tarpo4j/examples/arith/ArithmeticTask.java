@@ -2,6 +2,8 @@ package org.tarpo4j.examples.arith;
 
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.reward.AnswerExtraction;
+import org.tarpo4j.rl.reward.AnswerRule;
 import org.tarpo4j.rl.reward.Gsm8kReward;
 import org.tarpo4j.rl.reward.RewardFunction;
 
@@ -62,9 +64,12 @@ public final class ArithmeticTask {
         return config;
     }
 
-    /** The task's reward: the GSM8K rule (one {@code ####}, last number after it equals the answer). */
+    /** The name of the task's reward, in metrics ({@code rewards/arith/mean}) and in {@code reward_weights}. */
+    public static final String REWARD = "arith";
+
+    /** The task's reward: the GSM8K rule (one {@code ####}, last number after it equals the answer), named after the task. */
     public static RewardFunction reward() {
-        return new Gsm8kReward();
+        return new Gsm8kReward(REWARD, AnswerExtraction.DEFAULT_MARKER, AnswerRule.SINGLE_MARKER);
     }
 
     /** The prompt text of an expression: {@code "Compute 9*1-2."}. */

@@ -32,7 +32,7 @@ public final class Comparison {
         for (int seed = 0; seed < seeds; seed++) {
             for (String method : methods) {
                 Path runDir = dir.resolve(method + "-seed" + seed);
-                System.out.printf(Locale.ROOT, "== %s, seed %d -> %s%n", method, seed, runDir);
+                System.err.printf(Locale.ROOT, "== %s, seed %d -> %s%n", method, seed, runDir); // progress, not the result
                 Map<String, Object> summary = method.equals("coconut") ? CoconutRun.run(task, warmStart, runDir, seed)
                         : EmbeddedRun.run(task, warmStart, runDir, method, seed);
                 runs.computeIfAbsent(method, m -> new ArrayList<>()).add(summary);

@@ -8,6 +8,7 @@ import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.train.CheckpointManager;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
 
@@ -61,7 +62,7 @@ public final class EmbeddedRun {
         c.saveSteps = 0;
         c.logCompletionsSteps = Math.max(1, p.rlSteps() / 10);
         c.bannedTokenIds = EmbeddedTask.BANNED;
-        c.rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
+        c.rewardWeights = new LinkedHashMap<>(Map.of(ArithmeticTask.REWARD, 1.0));
         c.validate();
         return c;
     }
@@ -76,9 +77,17 @@ public final class EmbeddedRun {
      * training problems drawn with its seed, then held-out accuracy; also before RL when {@code evaluateBefore}
      * (runs that share a warm start share that number, so a sweep skips it).
      */
-    public static Map<String, Object> run(EmbeddedTask task, TarpoConfig config, Path runDir, boolean evaluateBefore) throws IOException {
+    public static Map<String, Object> run(EmbeddedTask task, TarpoConfig given, Path runDir, boolean evaluateBefore) throws IOException {
         EmbeddedPreset p = task.preset();
+        if (!given.rewardWeights.keySet().equals(java.util.Set.of(ArithmeticTask.REWARD))) {
+            throw new IllegalArgumentException("reward_weights: the embedded task has one reward, '" + ArithmeticTask.REWARD
+                    + "', got " + given.rewardWeights.keySet());
+        }
+        // the config saved with the run is the one that ran: its output_dir is this run's directory
+        TarpoConfig config = given.copy();
+        config.outputDir = runDir.toString();
         Files.createDirectories(runDir);
+        Files.writeString(runDir.resolve(CheckpointManager.CONFIG), config.toJson());
         CausalLm model = CausalLm.fromPretrained(config.modelPath);
         List<Problem> eval = task.heldOut(p.evalProblems());
 
@@ -107,7 +116,6 @@ public final class EmbeddedRun {
         time.put("eval_after", (t3 - t2) / 1e9);
         s.put("time_s", time);
         Files.writeString(runDir.resolve(SUMMARY), JSON.writeValueAsString(s));
-        Files.writeString(runDir.resolve("trainer_config.json"), config.toJson());
         return s;
     }
 

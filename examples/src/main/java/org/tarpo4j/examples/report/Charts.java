@@ -5,9 +5,11 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,14 +18,37 @@ import java.util.List;
 final class Charts {
     private Charts() {}
 
-    /** A metric over training steps, one line per run, smoothed with a moving average so trends read through noise. */
+    /** Every axis of every chart prints its numbers the same way (no switch to 1.0E-4 on one chart and 0.1 on another). */
+    static final String AXIS_NUMBERS = "#,##0.####";
+    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
+            new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
+            new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
+
+    /** The chart title's note on smoothing, e.g. {@code "moving average over 10 steps, raw values faint"}. */
+    static String smoothingNote(int window) {
+        return window <= 1 ? "raw values, no smoothing" : "moving average over " + window + " steps, raw values faint";
+    }
+
+    /**
+     * A metric over training steps, one line per run: the raw values faint, and over them a moving average of
+     * {@code smooth} steps so that trends read through the noise.
+     */
     static void lines(Path png, String title, String yLabel, List<RunData> runs, String metric, int smooth) throws IOException {
-        XYChart c = new XYChartBuilder().width(720).height(400).title(title).xAxisTitle("step").yAxisTitle(yLabel).build();
+        XYChart c = new XYChartBuilder().width(720).height(400).title(title + " (" + smoothingNote(smooth) + ")")
+                .xAxisTitle("step").yAxisTitle(yLabel).build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setMarkerSize(0);
-        for (RunData r : runs) {
-            double[] y = movingAverage(r.series(metric), smooth);
-            if (y.length == 0) continue;
-            c.addSeries(r.name(), r.steps(), y).setMarker(SeriesMarkers.NONE);
+        c.getStyler().setYAxisDecimalPattern(AXIS_NUMBERS).setXAxisDecimalPattern(AXIS_NUMBERS);
+        for (int i = 0; i < runs.size(); i++) {
+            RunData r = runs.get(i);
+            double[] raw = r.series(metric);
+            if (raw.length == 0) continue;
+            Color color = PALETTE[i % PALETTE.length];
+            if (smooth > 1) {
+                XYSeries faint = c.addSeries(r.name() + " (raw)", r.steps(), raw);
+                faint.setMarker(SeriesMarkers.NONE).setLineColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 60))
+                        .setLineWidth(1f).setShowInLegend(false);
+            }
+            c.addSeries(r.name(), r.steps(), movingAverage(raw, smooth)).setMarker(SeriesMarkers.NONE).setLineColor(color);
         }
         BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
@@ -33,6 +58,7 @@ final class Charts {
                      double[][] errors) throws IOException {
         CategoryChart c = new CategoryChartBuilder().width(720).height(400).title(title).yAxisTitle(yLabel).build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setYAxisDecimalPattern(AXIS_NUMBERS);
         for (int s = 0; s < series.size(); s++) {
             List<Double> v = new java.util.ArrayList<>(), e = new java.util.ArrayList<>();
             for (int k = 0; k < categories.size(); k++) {

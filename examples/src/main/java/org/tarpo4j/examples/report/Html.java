@@ -10,7 +10,8 @@ import java.util.Locale;
 final class Html {
     private Html() {}
 
-    static String page(Path dir, List<RunData> runs, JsonNode comparison, RunData routed, RoutingStats stats) {
+    static String page(Path dir, List<RunData> runs, JsonNode comparison, RunData routed, RoutingStats stats, int smooth,
+                       boolean klTerm, HyperParameters hyper) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tarpo4j report</title><style>")
                 .append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}")
@@ -35,16 +36,24 @@ final class Html {
         }
         b.append("<img src=\"accuracy.png\">");
 
-        b.append("<h2>Training</h2><img src=\"reward.png\"><img src=\"soft_ratio.png\"><img src=\"kl.png\"><img src=\"completion_length.png\">");
+        b.append("<h2>Training</h2><p>Curves: ").append(esc(Charts.smoothingNote(smooth))).append(".</p>")
+                .append("<img src=\"reward.png\"><img src=\"soft_ratio.png\">");
+        b.append(klTerm ? "<img src=\"kl.png\">" : "<p>No KL term: &beta; = 0 in the trainer config, so there is no reference "
+                + "model and no KL to plot.</p>");
+        b.append("<img src=\"completion_length.png\">");
+        hyperParameters(b, hyper);
 
         if (stats != null) {
             b.append("<h2>Routing</h2><p>Run <code>").append(esc(routed.name()))
                     .append("</code>, held-out completions after RL. A step is soft when the input at its token's position was the ")
-                    .append("soft embedding; highlighted tokens below were soft. The table counts freely routed steps only (up to and including the answer marker; later steps are forced hard).</p><table><tr><th>token class</th><th>steps</th><th>soft ratio</th></tr>");
+                    .append("soft embedding; highlighted tokens below were soft. The table counts freely routed steps only (up to and ")
+                    .append("including the answer marker; later steps are forced hard); a class with fewer than ")
+                    .append(RoutingStats.FEW_STEPS).append(" steps is marked: its ratio rests on too few steps.</p>")
+                    .append("<table><tr><th>token class</th><th>steps</th><th>soft ratio</th></tr>");
             for (TokenClass c : TokenClass.values()) {
                 if (stats.steps(c) == 0) continue;
-                b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.3f</td></tr>", c.name().toLowerCase(Locale.ROOT),
-                        stats.steps(c), stats.softRatio(c)));
+                b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d%s</td><td>%.3f</td></tr>", c.name().toLowerCase(Locale.ROOT),
+                        stats.steps(c), stats.steps(c) < RoutingStats.FEW_STEPS ? " (few)" : "", stats.softRatio(c)));
             }
             b.append("</table><img src=\"soft_by_class.png\"><h3>Completions</h3>");
             int shown = 0;
@@ -63,6 +72,24 @@ final class Html {
         }
         b.append("</body></html>\n");
         return b.toString();
+    }
+
+    private static void hyperParameters(StringBuilder b, HyperParameters h) {
+        if (h.runs().isEmpty()) return;
+        b.append("<h2>Hyper-parameters</h2><p>From each run's trainer_config.json").append(h.runs().size() > 1
+                ? "; settings every run shares, then those that differ." : ".").append("</p><table><tr><th>key</th><th>value</th></tr>");
+        h.shared().forEach((k, v) -> b.append("<tr><td>").append(esc(k)).append("</td><td>").append(esc(v)).append("</td></tr>"));
+        b.append("</table>");
+        if (h.differing().isEmpty()) return;
+        b.append("<table><tr><th>key</th>");
+        for (String r : h.runs()) b.append("<th>").append(esc(r)).append("</th>");
+        b.append("</tr>");
+        h.differing().forEach((k, values) -> {
+            b.append("<tr><td>").append(esc(k)).append("</td>");
+            for (String v : values) b.append("<td>").append(esc(v)).append("</td>");
+            b.append("</tr>");
+        });
+        b.append("</table>");
     }
 
     private static String sampled(JsonNode accuracy) {

@@ -39,9 +39,11 @@ public final class ReportWriter {
         }
         Path out = dir.resolve("report");
         Files.createDirectories(out);
-        int smooth = Math.max(1, runs.get(0).metrics().size() / 15);
-        Charts.lines(out.resolve("reward.png"), "Training reward (moving average)", "reward", runs, "reward", smooth);
-        Charts.lines(out.resolve("kl.png"), "KL to the reference (token)", "kl", runs, "kl", smooth);
+        int smooth = smoothingWindow(runs.get(0).metrics().size());
+        Charts.lines(out.resolve("reward.png"), "Training reward", "reward", runs, "reward", smooth);
+        // with beta = 0 there is no reference model: a flat zero would read as a measured KL of 0
+        List<RunData> withKl = runs.stream().filter(RunData::hasKlTerm).toList();
+        if (!withKl.isEmpty()) Charts.lines(out.resolve("kl.png"), "KL to the reference (token)", "kl", withKl, "kl", smooth);
         Charts.lines(out.resolve("soft_ratio.png"), "Soft ratio of sampled steps", "soft ratio", runs, "soft_ratio", smooth);
         Charts.lines(out.resolve("completion_length.png"), "Completion length", "tokens", runs, "completions/mean_length", smooth);
         accuracyChart(out.resolve("accuracy.png"), runs, comparison);
@@ -54,7 +56,7 @@ public final class ReportWriter {
             List<Double> ratios = new ArrayList<>();
             for (TokenClass c : TokenClass.values()) {
                 if (stats.steps(c) > 0) {
-                    classes.add(c.name().toLowerCase(Locale.ROOT));
+                    classes.add(RoutingStats.label(c, stats.steps(c)));
                     ratios.add(stats.softRatio(c));
                 }
             }
@@ -63,8 +65,13 @@ public final class ReportWriter {
                     classes, List.of(routed.mode()), v, null);
         }
         Path html = out.resolve(HTML);
-        Files.writeString(html, Html.page(dir, runs, comparison, routed, stats));
+        Files.writeString(html, Html.page(dir, runs, comparison, routed, stats, smooth, !withKl.isEmpty(), HyperParameters.of(runs)));
         return html;
+    }
+
+    /** Steps of the moving average: a fifteenth of the run, so a curve keeps about fifteen independent points. */
+    static int smoothingWindow(int steps) {
+        return Math.max(1, steps / 15);
     }
 
     private static void accuracyChart(Path png, List<RunData> runs, JsonNode comparison) throws IOException {

@@ -34,4 +34,12 @@ record RoutingStats(Map<TokenClass, long[]> counts) {
     }
 
     long steps(TokenClass c) { return counts.get(c)[0]; }
+
+    /** Fewer freely routed steps than this and a class's soft ratio is marked as too few to read much into. */
+    static final int FEW_STEPS = 20;
+
+    /** A class with its step count, e.g. {@code "digits (n=1234)"}, or {@code "special (n=3, few)"}. */
+    static String label(TokenClass c, long steps) {
+        return c.name().toLowerCase(java.util.Locale.ROOT) + " (n=" + steps + (steps < FEW_STEPS ? ", few" : "") + ")";
+    }
 }

@@ -40,6 +40,6 @@ class SweepWithYourScoreTest {
         assertEquals(3, direct.values().stream().distinct().count(), "the scores tell the candidates apart: " + direct);
         double argmax = direct.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         assertEquals(argmax, TarpoConfig.read(dir.resolve(Sweep.BEST_CONFIG), Map.of()).actionBias, "scores " + direct);
-        assertTrue(printed.contains("best: {actionBias=" + argmax + "}"), printed);
+        assertTrue(printed.contains("best: {" + SweepParameter.ACTION_BIAS.key() + "=" + argmax + "}"), printed);
     }
 }

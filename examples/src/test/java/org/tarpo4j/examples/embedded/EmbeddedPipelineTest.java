@@ -46,10 +46,13 @@ class EmbeddedPipelineTest {
 
             Path html = ReportWriter.write(dir);
             String page = Files.readString(html);
-            for (String png : List.of("reward.png", "kl.png", "soft_ratio.png", "completion_length.png", "accuracy.png", "soft_by_class.png")) {
+            for (String png : List.of("reward.png", "soft_ratio.png", "completion_length.png", "accuracy.png", "soft_by_class.png")) {
                 assertTrue(Files.size(html.resolveSibling(png)) > 1000, png);
                 assertTrue(page.contains(png), png);
             }
+            assertTrue(page.contains("No KL term") && !page.contains("kl.png"), "the embedded runs have beta = 0");
+            assertTrue(page.contains("<h2>Hyper-parameters</h2>") && page.contains("<td>mode</td>"), "the modes differ");
+            assertTrue(page.contains("<th>steps</th>"), "each class's step count");
             assertTrue(page.contains("class=\"soft\""), "soft steps are highlighted");
             assertTrue(page.contains("digits"), "soft ratio per token class");
             assertTrue(Files.exists(ReportWriter.write(dir.resolve("tarpo-seed0"))), "a single run's report too");

@@ -2,6 +2,7 @@ package org.tarpo4j.rl.coconut;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.latent.ContinuousThoughtGraph;
@@ -17,8 +18,9 @@ import java.util.Map;
 
 /**
  * Supervised training through continuous thoughts: each batch is split by its examples' number of thoughts (one
- * unrolled graph per count, built once, all on the model's parameters), and the groups' gradients are summed, each
- * weighted by its share of the batch's loss tokens, into one AdamW step. {@link #resetOptimizer} starts a new stage.
+ * unrolled graph per count, built once, all on the model's parameters), each group run in micro-batches of the
+ * config's size, and their gradients are summed, each weighted by its share of the batch's loss tokens, into one AdamW
+ * step (the one-pass update, whatever the split). {@link #resetOptimizer} starts a new stage.
  */
 public final class CoconutTrainer {
     private final CausalLm model;
@@ -42,6 +44,21 @@ public final class CoconutTrainer {
 
     /** One update; returns the mean loss per language token (NaN if skipped as non-finite). */
     public double step(List<Curriculum.Staged> batch) {
+        Accumulated a = accumulate(batch);
+        double norm = GradientClipping.globalNorm(a.gradients());
+        boolean finite = Double.isFinite(a.loss()) && Double.isFinite(norm);
+        if (finite) {
+            GradientClipping.clip(a.gradients(), config.maxGradNorm());
+            optimizer.step(a.gradients(), 1.0);
+        }
+        a.gradients().values().forEach(NativeArrays::close);
+        return finite ? a.loss() : Double.NaN;
+    }
+
+    /** A batch's mean loss per language token and its gradient, summed over its groups and micro-batches. */
+    record Accumulated(double loss, Map<String, INDArray> gradients) {}
+
+    Accumulated accumulate(List<Curriculum.Staged> batch) {
         Map<Integer, List<ContinuousThoughtGraph.Example>> groups = new LinkedHashMap<>();
         for (Curriculum.Staged s : batch) groups.computeIfAbsent(s.thoughts(), k -> new ArrayList<>()).add(s.example());
         long total = 0;
@@ -53,17 +70,23 @@ public final class CoconutTrainer {
             ContinuousThoughtGraph graph = graphs.computeIfAbsent(e.getKey(), n ->
                     ContinuousThoughtGraph.build(model.config(), model.parameters(), DecoderOptions.plain(model.maxContext()), n,
                             config.bannedTokenIds()));
-            double share = (double) lossTokens(e.getValue()) / total;
-            Gradients.Result r = Gradients.compute(graph.graph(), ContinuousThoughtGraph.LOSS, graph.inputs(e.getValue(), pad),
-                    List.of(ContinuousThoughtGraph.LOSS), parameters);
-            loss += share * r.outputs().get(ContinuousThoughtGraph.LOSS).getDouble(0);
-            r.gradients().forEach((k, v) -> sum.merge(k, v.muli(share), INDArray::addi));
+            for (List<ContinuousThoughtGraph.Example> micro : config.microBatches(e.getValue())) {
+                double share = (double) lossTokens(micro) / total;
+                Map<String, INDArray> ph = graph.inputs(micro, pad);
+                Gradients.Result r = Gradients.compute(graph.graph(), ContinuousThoughtGraph.LOSS, ph,
+                        List.of(ContinuousThoughtGraph.LOSS), parameters);
+                loss += share * r.outputs().get(ContinuousThoughtGraph.LOSS).getDouble(0);
+                r.gradients().forEach((k, v) -> {
+                    INDArray previous = sum.putIfAbsent(k, v.muli(share));
+                    if (previous != null) {
+                        previous.addi(v);
+                        v.close();
+                    }
+                });
+                ph.values().forEach(NativeArrays::close);
+            }
         }
-        double norm = GradientClipping.globalNorm(sum);
-        if (!Double.isFinite(loss) || !Double.isFinite(norm)) return Double.NaN;
-        GradientClipping.clip(sum, config.maxGradNorm());
-        optimizer.step(sum, 1.0);
-        return loss;
+        return new Accumulated(loss, sum);
     }
 
     private static long lossTokens(List<ContinuousThoughtGraph.Example> examples) {

@@ -33,10 +33,19 @@ public final class PolicyObjective {
     /** Whether a token's ratio was clipped (for metrics): outside {@code [1 - εlow, 1 + εhigh]} on the side that binds. */
     public static SDVariable clippedIndicator(SameDiff sd, SDVariable logp, SDVariable oldLogp, SDVariable advantages,
                                               double epsilonLow, double epsilonHigh) {
+        return clippedLow(sd, logp, oldLogp, advantages, epsilonLow).add(clippedHigh(sd, logp, oldLogp, advantages, epsilonHigh));
+    }
+
+    /** Clipped at the bottom (TRL's {@code clip_ratio/low}): ratio below {@code 1 - εlow} with a negative advantage. */
+    public static SDVariable clippedLow(SameDiff sd, SDVariable logp, SDVariable oldLogp, SDVariable advantages, double epsilonLow) {
         SDVariable ratio = sd.math.exp(logp.sub(oldLogp));
-        SDVariable low = sd.lt(ratio, 1 - epsilonLow).castTo(ratio.dataType()).mul(sd.lt(advantages, 0.0).castTo(ratio.dataType()));
-        SDVariable high = sd.gt(ratio, 1 + epsilonHigh).castTo(ratio.dataType()).mul(sd.gt(advantages, 0.0).castTo(ratio.dataType()));
-        return low.add(high);
+        return sd.lt(ratio, 1 - epsilonLow).castTo(ratio.dataType()).mul(sd.lt(advantages, 0.0).castTo(ratio.dataType()));
+    }
+
+    /** Clipped at the top (TRL's {@code clip_ratio/high}): ratio above {@code 1 + εhigh} with a positive advantage. */
+    public static SDVariable clippedHigh(SameDiff sd, SDVariable logp, SDVariable oldLogp, SDVariable advantages, double epsilonHigh) {
+        SDVariable ratio = sd.math.exp(logp.sub(oldLogp));
+        return sd.gt(ratio, 1 + epsilonHigh).castTo(ratio.dataType()).mul(sd.gt(advantages, 0.0).castTo(ratio.dataType()));
     }
 
     /**

@@ -1,11 +1,15 @@
 package org.tarpo4j.rl.eval;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Evaluation of one model on one benchmark (the method's §9).
+ * Evaluation of one model on one benchmark (the method's §9). Its JSON keys are snake_case ({@code avg_at_k},
+ * {@code pass_at_k}, ...), as in every file the project writes.
  *
  * @param avgAtK          mean accuracy over the k samples, averaged over problems (the paper's "Pass@1")
  * @param avgAtKCi95      95% half-width of avgAtK over problems
@@ -16,6 +20,7 @@ import java.util.Map;
  * @param softRatio       share of soft steps
  * @param perProblem      correct-sample counts per problem id
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record EvalResult(String benchmark, int problems, int k, double avgAtK, double avgAtKCi95, Map<Integer, Double> passAtK,
                          double majAtK, double meanTokens, double meanEffectiveTokens, double softRatio,
                          Map<String, Integer> perProblem) {

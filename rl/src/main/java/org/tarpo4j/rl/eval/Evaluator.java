@@ -27,10 +27,10 @@ import java.util.function.Consumer;
 
 /**
  * Samples k completions per problem (stochastic routing, as the paper evaluates) and reports avg@k, unbiased pass@k,
- * maj@k with a 95% interval, generated and effective tokens, and the soft ratio. {@code rollout.numGenerations()} is
- * k; prompts are processed {@code promptsPerBatch} at a time. Before the first sample every prompt is checked to
- * leave room for {@code maxCompletionLength} tokens in the model's context, and the largest batch against ND4J's memory
- * limit.
+ * maj@k (a vote over the reward's normalised answer keys, {@link RewardFunction#answerKey}) with a 95% interval,
+ * generated and effective tokens, and the soft ratio. {@code rollout.numGenerations()} is k; prompts are processed
+ * {@code promptsPerBatch} at a time. Before the first sample every prompt is checked to leave room for
+ * {@code maxCompletionLength} tokens in the model's context, and the largest batch against ND4J's memory limit.
  */
 public final class Evaluator {
     private final Policy policy;
@@ -90,7 +90,7 @@ public final class Evaluator {
                     Problem p = chunk.get(i);
                     int correct = 0;
                     Map<String, Integer> votes = new HashMap<>();
-                    Map<String, Boolean> keyCorrect = new HashMap<>();
+                    Map<String, Boolean> keyCorrect = new HashMap<>(); // the same for every completion with that key
                     String best = null;
                     int row = start + i;
                     for (int j = 0; j < k; j++) {
@@ -100,10 +100,10 @@ public final class Evaluator {
                         tokens += c.length();
                         soft += c.softSteps();
                         completions++;
-                        String key = answerKey(c.text(), rollout.answerMarker());
+                        String key = c.text() == null ? null : reward.answerKey(c.text(), p.answer()).orElse(null);
                         if (key != null) {
                             int v = votes.merge(key, 1, Integer::sum);
-                            keyCorrect.merge(key, ok, Boolean::logicalOr);
+                            keyCorrect.putIfAbsent(key, ok);
                             if (best == null || v > votes.get(best)) best = key;
                         }
                         if (sink != null) sink.accept(c);
@@ -121,15 +121,6 @@ public final class Evaluator {
         return new EvalResult(benchmark, problems.size(), k, mean(accuracy, accuracy.length), PassAtK.halfWidth95(accuracy),
                 passMeans, mean(maj, maj.length), (double) tokens / completions, (double) (tokens - soft) / completions,
                 tokens == 0 ? 0 : (double) soft / tokens, perProblem);
-    }
-
-    /** The answer a completion gives, normalised for voting: a canonical number when there is one, else MATH's form. */
-    static String answerKey(String completion, String marker) {
-        if (completion == null) return null;
-        var after = AnswerExtraction.afterSingleMarker(completion, marker);
-        if (after.isEmpty()) return null;
-        var number = AnswerExtraction.lastNumber(after.get()).flatMap(NumericAnswer::canonical);
-        return number.orElseGet(() -> MathReward.normalize(after.get().strip()));
     }
 
     private static double mean(double[] x, int n) {

@@ -44,6 +44,8 @@ public final class PolicyLoss {
     public static final String CLIP_RATIO = "clip_ratio_sum";
     public static final String ENTROPY = "entropy_sum";
     public static final String ROUTE_ENTROPY = "route_entropy_sum";
+    public static final String CLIP_LOW = "clip_ratio_low_sum";
+    public static final String CLIP_HIGH = "clip_ratio_high_sum";
 
     private PolicyLoss() {}
 
@@ -98,6 +100,8 @@ public final class PolicyLoss {
         maskedSum(klRoute, mask, KL_ROUTE);
         maskedSum(PolicyObjective.clippedIndicator(sd, logp, old, adv, c.epsilon(), c.epsilonHigh()), mask, CLIP_RATIO);
         maskedSum(sd.getVariable(TokenLogProbs.TOKEN_ENTROPY).reshape(sd.shape(mask)), mask, ENTROPY);
+        maskedSum(PolicyObjective.clippedLow(sd, logp, old, adv, c.epsilon()), mask, CLIP_LOW);
+        maskedSum(PolicyObjective.clippedHigh(sd, logp, old, adv, c.epsilonHigh()), mask, CLIP_HIGH);
         if (policy.mode().hasRouter()) {
             maskedSum(sd.getVariable(ActionHeadRouter.ENTROPY).reshape(sd.shape(mask)), mask, ROUTE_ENTROPY);
         }

@@ -51,6 +51,13 @@ public final class AnswerExtraction {
         return Optional.of(text.substring(text.indexOf(marker) + marker.length()));
     }
 
+    /** The text after the last {@code marker}, untrimmed; empty when there is none. */
+    public static Optional<String> afterLastMarker(String text, String marker) {
+        requireMarker(marker);
+        int at = text.lastIndexOf(marker);
+        return at < 0 ? Optional.empty() : Optional.of(text.substring(at + marker.length()));
+    }
+
     /**
      * The last number in {@code text} as written there, sign and thousands separators included (e.g. {@code "-1,000.5"};
      * a comma belongs to a number only between digits).

@@ -1,5 +1,6 @@
 package org.tarpo4j.rl.reward;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,7 +12,9 @@ public final class Gsm8kReward extends MarkedAnswerReward {
     /** The name, and metric key. */
     public static final String NAME = "gsm8k";
 
-    /** With the default marker {@code ####}. */
+    private final String name;
+
+    /** With the default marker {@code ####}, as a training reward. */
     public Gsm8kReward() {
         this(AnswerExtraction.DEFAULT_MARKER);
     }
@@ -22,18 +25,31 @@ public final class Gsm8kReward extends MarkedAnswerReward {
      * @param marker the answer marker
      */
     public Gsm8kReward(String marker) {
-        super(marker);
+        this(marker, AnswerRule.SINGLE_MARKER);
+    }
+
+    public Gsm8kReward(String marker, AnswerRule rule) {
+        this(NAME, marker, rule);
+    }
+
+    /** The same rule under another metric name (e.g. a task whose answers are GSM8K-style numbers). */
+    public Gsm8kReward(String name, String marker, AnswerRule rule) {
+        super(marker, rule);
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
-    protected boolean matches(String afterMarker, String goldAnswer) {
-        Optional<String> gold = NumericAnswer.canonical(goldAnswer);
-        if (gold.isEmpty()) return false;
-        return AnswerExtraction.lastNumber(afterMarker).flatMap(NumericAnswer::canonical).equals(gold);
+    protected List<String> answerKeys(String answerText) {
+        return AnswerExtraction.lastNumber(answerText).flatMap(NumericAnswer::canonical).stream().toList();
+    }
+
+    @Override
+    protected Optional<String> goldKey(String goldAnswer) {
+        return NumericAnswer.canonical(goldAnswer);
     }
 }

@@ -1,16 +1,27 @@
 package org.tarpo4j.rl.reward;
 
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
 /**
- * The method's answer rule (§8): reward 1 iff the answer marker occurs exactly once in the completion and the text
- * after it matches the gold answer, else 0. Subclasses say what "matches" means.
+ * The method's answer rule (§8): reward 1 iff the completion gives an answer after its marker ({@link AnswerRule}:
+ * the only marker for training, the last one for the released evaluation) that matches the gold answer, else 0.
+ * Subclasses say how an answer is read and normalised: a completion may offer several readings (e.g. a prose
+ * sentence and the lone number in it), and it is correct when one of them equals the normalised gold answer.
  */
 public abstract class MarkedAnswerReward implements RewardFunction {
     private final String marker;
+    private final AnswerRule rule;
 
-    /** @param marker the answer marker, e.g. {@code ####} */
-    protected MarkedAnswerReward(String marker) {
+    /**
+     * @param marker the answer marker, e.g. {@code ####}
+     * @param rule   which marker the answer follows: the only one (training) or the last (published evaluation)
+     */
+    protected MarkedAnswerReward(String marker, AnswerRule rule) {
         AnswerExtraction.requireMarker(marker);
         this.marker = marker;
+        this.rule = Objects.requireNonNull(rule, "rule");
     }
 
     /** @return the answer marker, e.g. {@code ####} */
@@ -18,19 +29,34 @@ public abstract class MarkedAnswerReward implements RewardFunction {
         return marker;
     }
 
+    /** Where the answer is read. */
+    public final AnswerRule rule() {
+        return rule;
+    }
+
     @Override
     public final double score(String completion, String goldAnswer) {
-        return AnswerExtraction.afterSingleMarker(completion, marker)
-                .filter(after -> matches(after, goldAnswer))
-                .isPresent() ? 1.0 : 0.0;
+        Optional<String> gold = goldKey(goldAnswer);
+        return gold.isPresent() && answerKey(completion, goldAnswer).equals(gold) ? 1.0 : 0.0;
     }
 
     /**
-     * Whether {@code afterMarker}, the completion's text after its only marker, gives the gold answer.
-     *
-     * @param afterMarker the completion's text after its only marker
-     * @param goldAnswer  the problem's gold answer
-     * @return whether it gives the gold answer
+     * The gold answer's key when one of the completion's readings equals it (so every correct completion votes for
+     * the same key), else its preferred reading; empty without an answer.
      */
-    protected abstract boolean matches(String afterMarker, String goldAnswer);
+    @Override
+    public final Optional<String> answerKey(String completion, String goldAnswer) {
+        Optional<String> text = rule.answerText(completion, marker);
+        if (text.isEmpty()) return Optional.empty();
+        List<String> readings = answerKeys(text.get());
+        if (readings.isEmpty()) return Optional.empty();
+        Optional<String> gold = goldKey(goldAnswer);
+        return gold.isPresent() && readings.contains(gold.get()) ? gold : Optional.of(readings.get(0));
+    }
+
+    /** The normalised readings of {@code answerText} (the text after the marker), preferred first; none is blank. */
+    protected abstract List<String> answerKeys(String answerText);
+
+    /** The normalised gold answer; empty when it can never be matched. */
+    protected abstract Optional<String> goldKey(String goldAnswer);
 }

@@ -2,16 +2,22 @@ package org.tarpo4j.rl.reward;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * The string normalisation of the Hendrycks MATH benchmark ({@code strip_string} of its {@code math_equivalence.py}),
  * after which two answers are equal iff their strings are equal.
  *
+ * <p>Additions, as the released TARPO/HRPO evaluation normalises: {@code \mbox} is read as {@code \text}; after the
+ * units rule, a remaining {@code \text{X}} is unwrapped to {@code X} ({@code \text{Evelyn}} = {@code Evelyn},
+ * {@code (\text{E})} = {@code (E)}); and the result is lower-cased ({@code \text{VW}} = {@code vw}).
+ *
  * <p>Differences from the Python original, all where it would raise (and {@code is_equiv} fall back to comparing the
  * raw strings) or where the method asks for more:
  * <ul>
  *   <li>a plain {@code %} is removed as well as {@code \%};</li>
+ *   <li>a braced numerator over one bare character ({@code \frac{270}7}) gets its denominator braced too;</li>
  *   <li>with several {@code "\text{ "}} the text before the first is kept (the original asserts there is one);</li>
  *   <li>a {@code \sqrt} or {@code \frac} at the very end, or a {@code \frac} with one character after it, is left
  *       as it is (the original raises, or returns its input for the short {@code \frac}).</li>
@@ -31,7 +37,9 @@ final class MathNormalizer {
         s = s.replace("\\left", "").replace("\\right", "");
         s = s.replace("^{\\circ}", "").replace("^\\circ", "");
         s = s.replace("\\$", "");
+        s = s.replace("\\mbox{", "\\text{");
         s = removeRightUnits(s);
+        s = unwrapText(s);
         s = s.replace("\\%", "").replace("%", "");
         // " .5" and "{.5" mean 0.5
         s = s.replace(" .", " 0.").replace("{.", "{0.");
@@ -42,7 +50,7 @@ final class MathNormalizer {
         s = s.replace(" ", "");
         s = fixFracs(s);
         if (s.equals("0.5")) s = "\\frac{1}{2}";
-        return fixSlash(s);
+        return fixSlash(s).toLowerCase(Locale.ROOT);
     }
 
     /** Whether {@code a} and {@code b} are the same answer after {@link #strip}. */
@@ -54,6 +62,20 @@ final class MathNormalizer {
     static String removeRightUnits(String s) {
         int i = s.indexOf("\\text{ ");
         return i < 0 ? s : s.substring(0, i);
+    }
+
+    /** {@code \text{X}} → {@code X} for every {@code \text} with balanced braces; an unclosed one is left as it is. */
+    static String unwrapText(String s) {
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (int at = s.indexOf("\\text{"); at >= 0; at = s.indexOf("\\text{", from)) {
+            int open = at + "\\text".length();
+            int close = AnswerExtraction.matchingBrace(s, open);
+            if (close < 0) break;
+            out.append(s, from, at).append(s, open + 1, close);
+            from = close + 1;
+        }
+        return out.append(s.substring(from)).toString();
     }
 
     /** {@code "x = 5"} → {@code " 5"}: a left-hand side of at most two characters, with a single {@code =}. */
@@ -74,14 +96,23 @@ final class MathNormalizer {
         return out.toString();
     }
 
-    /** {@code \frac12} → {@code \frac{1}{2}}, {@code \frac1{72}} → {@code \frac{1}{72}}; braced fractions unchanged. */
+    /**
+     * {@code \frac12} → {@code \frac{1}{2}}, {@code \frac1{72}} → {@code \frac{1}{72}}, and (ours)
+     * {@code \frac{270}7} → {@code \frac{270}{7}}; braced fractions unchanged.
+     */
     static String fixFracs(String s) {
         List<String> parts = splitLiteral(s, "\\frac");
         StringBuilder out = new StringBuilder(parts.get(0));
         for (String part : parts.subList(1, parts.size())) {
             out.append("\\frac");
             if (!part.isEmpty() && part.charAt(0) == '{') {
-                out.append(part);
+                // ours: a braced numerator over one bare character, \frac{270}7, is \frac{270}{7} (MATH writes both)
+                int close = AnswerExtraction.matchingBrace(part, 0);
+                if (close > 0 && close + 1 < part.length() && part.charAt(close + 1) != '{') {
+                    out.append(part, 0, close + 1).append('{').append(part.charAt(close + 1)).append('}').append(part, close + 2, part.length());
+                } else {
+                    out.append(part);
+                }
                 continue;
             }
             if (part.length() < 2) return s;

@@ -5,14 +5,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * MATH correctness: the answer after the marker equals the gold answer after {@link MathNormalizer#strip}.
+ * MATH correctness: the answer after the marker equals the gold answer after {@link #normalize} (Hendrycks'
+ * {@code is_equiv} string normalisation, {@link MathNormalizer}).
  *
- * <p>The answer after the marker is, in order of preference ({@link #candidates}):
+ * <p>The answer after the marker is read as, in order of preference ({@link #candidates}):
  * <ol>
  *   <li>the last {@code \boxed{...}} when the text has a box (an unclosed box is no answer);</li>
  *   <li>else the last LaTeX math span ({@code $...$}, {@code \(...\)}, ...);</li>
- *   <li>else either the whole text or, in a prose answer such as {@code "#### The answer is 36."}, its only number
- *       ({@link AnswerExtraction#loneNumber}). A plain answer such as {@code #### \frac{1}{2}} or
+ *   <li>else, in a prose answer such as {@code "#### The answer is 36."}, its only number
+ *       ({@link AnswerExtraction#loneNumber}), and the whole text. A plain answer such as {@code #### \frac{1}{2}} or
  *       {@code #### 8+4i} has no span, and its last number would be wrong: the method's "last number" is narrowed to
  *       a lone number because on real MATH rows {@code #### \frac{17}{6}} otherwise matched the gold answer 6.</li>
  * </ol>
@@ -22,7 +23,7 @@ public final class MathReward extends MarkedAnswerReward {
     /** The name, and metric key. */
     public static final String NAME = "math";
 
-    /** With the default marker {@code ####}. */
+    /** With the default marker {@code ####}, as a training reward. */
     public MathReward() {
         this(AnswerExtraction.DEFAULT_MARKER);
     }
@@ -33,7 +34,11 @@ public final class MathReward extends MarkedAnswerReward {
      * @param marker the answer marker
      */
     public MathReward(String marker) {
-        super(marker);
+        this(marker, AnswerRule.SINGLE_MARKER);
+    }
+
+    public MathReward(String marker, AnswerRule rule) {
+        super(marker, rule);
     }
 
     @Override
@@ -42,10 +47,13 @@ public final class MathReward extends MarkedAnswerReward {
     }
 
     @Override
-    protected boolean matches(String afterMarker, String goldAnswer) {
-        String gold = normalize(goldAnswer);
-        if (gold.isEmpty()) return false;
-        return candidates(afterMarker).stream().anyMatch(c -> normalize(c).equals(gold));
+    protected List<String> answerKeys(String answerText) {
+        return candidates(answerText).stream().map(MathReward::normalize).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
+    @Override
+    protected Optional<String> goldKey(String goldAnswer) {
+        return Optional.of(normalize(goldAnswer)).filter(s -> !s.isEmpty());
     }
 
     /**
@@ -59,7 +67,7 @@ public final class MathReward extends MarkedAnswerReward {
     }
 
     /**
-     * The answers read from {@code afterMarker} (see the class comment), unnormalised; none is blank.
+     * The answers read from {@code afterMarker} (see the class comment), unnormalised, preferred first; none is blank.
      *
      * @param afterMarker the text after the marker
      * @return the candidate answers
@@ -70,8 +78,9 @@ public final class MathReward extends MarkedAnswerReward {
             found = AnswerExtraction.lastBoxed(afterMarker).stream();
         } else {
             Optional<String> span = AnswerExtraction.lastLatexSpan(afterMarker);
+            // the lone number first: "The answer is 36." and "36" are the same answer for majority voting
             found = span.isPresent() ? span.stream()
-                    : Stream.of(Optional.of(afterMarker.trim()), AnswerExtraction.loneNumber(afterMarker))
+                    : Stream.of(AnswerExtraction.loneNumber(afterMarker), Optional.of(afterMarker.trim()))
                             .flatMap(Optional::stream);
         }
         return found.filter(s -> !s.isBlank()).toList();

@@ -1,6 +1,7 @@
 package org.tarpo4j.rl.reward;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Scores one completion against the gold answer of its problem: the extension point for your own rewards.
@@ -96,5 +97,14 @@ public interface RewardFunction {
 
             @Override public String toString() { return name; }
         };
+    }
+
+    /**
+     * The completion's final answer in the normalised form this reward compares, for majority voting: two completions
+     * with the same key give the same answer, and a key is correct exactly when the completions that give it score 1.
+     * Empty when the completion gives no answer (or the reward does not read one).
+     */
+    default Optional<String> answerKey(String completion, String goldAnswer) {
+        return Optional.empty();
     }
 }

@@ -9,7 +9,7 @@ public final class RewardRegistry {
     private RewardRegistry() {}
 
     /**
-     * A built-in reward by name.
+     * A training reward: the answer after the only marker.
      *
      * @param name   {@code gsm8k}, {@code math} or {@code format}
      * @param marker the answer marker
@@ -17,9 +17,14 @@ public final class RewardRegistry {
      * @throws IllegalArgumentException for another name
      */
     public static RewardFunction byName(String name, String marker) {
+        return byName(name, marker, AnswerRule.SINGLE_MARKER);
+    }
+
+    /** With the answer read as {@code rule} says (the format reward always demands one marker). */
+    public static RewardFunction byName(String name, String marker, AnswerRule rule) {
         return switch (name) {
-            case Gsm8kReward.NAME -> new Gsm8kReward(marker);
-            case MathReward.NAME -> new MathReward(marker);
+            case Gsm8kReward.NAME -> new Gsm8kReward(marker, rule);
+            case MathReward.NAME -> new MathReward(marker, rule);
             case FormatReward.NAME -> new FormatReward(marker);
             default -> throw new IllegalArgumentException("unknown reward '" + name + "' (gsm8k, math or format)");
         };

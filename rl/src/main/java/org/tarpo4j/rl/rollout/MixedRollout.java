@@ -3,6 +3,7 @@ package org.tarpo4j.rl.rollout;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.HostArrays;
+import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
 import org.tarpo4j.layers.tarpo.LatentInputMixer;
@@ -130,6 +131,15 @@ public final class MixedRollout {
 
     /** Samples the completions of {@code rows} together, one KV-cached decode step per token. */
     private void decode(List<Row> rows) {
+        int thoughtSteps = config.thoughts() == null ? 0 : config.thoughts().count() + 1;
+        int width = rows.stream().mapToInt(r -> r.prompt.length).max().orElse(0);
+        try (IncrementalDecoder decoder = policy.decoder(rows.size(), width + thoughtSteps + config.maxCompletionLength());
+             NativeArrays step = new NativeArrays()) {
+            decode(rows, decoder, step);
+        }
+    }
+
+    private void decode(List<Row> rows, IncrementalDecoder decoder, NativeArrays arrays) {
         RolloutConfig.ContinuousThoughts thoughts = config.thoughts();
         List<int[]> rowsPrompts = new ArrayList<>();
         for (Row row : rows) rowsPrompts.add(row.prompt);
@@ -141,17 +151,18 @@ public final class MixedRollout {
         // one bulk copy of the step's logits, then per row exactly LogitsProcessor + sample + TokenLogProbs.logProb
         StepSampler sampler = new StepSampler(config.sampling(), vocab, config.bannedTokenIds());
 
-        int thoughtSteps = thoughts == null ? 0 : thoughts.count() + 1;
-        IncrementalDecoder decoder = policy.decoder(n, batch.width() + thoughtSteps + config.maxCompletionLength());
         StepInput prefill = batch.toStepInput();
+        arrays.track(prefill.inputIds());
+        arrays.track(prefill.positionIds());
+        arrays.track(prefill.validity());
         if (mode.hasSoftInputs()) prefill = withSoftInputs(prefill, new int[n][batch.width()][topK], new float[n][batch.width()][topK],
-                new float[n][batch.width()][latentPlaceholders ? hidden : 0], new float[n][batch.width()]);
+                new float[n][batch.width()][latentPlaceholders ? hidden : 0], new float[n][batch.width()], arrays);
         StepOutput out = decoder.forward(prefill);
-        if (thoughts != null) out = think(decoder, rows, lastPositions(out.hidden(), n, batch.width()), thoughts);
+        if (thoughts != null) out = think(decoder, rows, arrays.track(lastPositions(out.hidden(), n, batch.width())), thoughts, arrays);
         int width = thoughts == null ? batch.width() : 1; // after thoughts, the outputs are of the end marker alone
-        INDArray logits = lastPositions(out.logits(), n, width);
-        INDArray routeLogits = mode.hasRouter() ? lastPositions(out.extra().get(ActionHeadRouter.LOGITS), n, width) : null;
-        INDArray hiddenStates = hiddenSoftInputs ? lastPositions(out.hidden(), n, width) : null;
+        INDArray logits = arrays.track(lastPositions(out.logits(), n, width));
+        INDArray routeLogits = mode.hasRouter() ? arrays.track(lastPositions(out.extra().get(ActionHeadRouter.LOGITS), n, width)) : null;
+        INDArray hiddenStates = hiddenSoftInputs ? arrays.track(lastPositions(out.hidden(), n, width)) : null;
 
         for (int t = 0; t < config.maxCompletionLength(); t++) {
             int[][] nextIds = new int[n][1], nextPos = new int[n][1], valid = new int[n][1];
@@ -215,8 +226,9 @@ public final class MixedRollout {
                 routes[r][0] = route;
             }
             if (t == config.maxCompletionLength() - 1 || rows.stream().allMatch(x -> x.done)) break;
-            StepInput step = new StepInput(Nd4j.createFromArray(nextIds), Nd4j.createFromArray(nextPos), Nd4j.createFromArray(valid));
-            if (mode.hasSoftInputs()) step = withSoftInputs(step, sIds, sW, latent, routes);
+            StepInput step = new StepInput(arrays.track(Nd4j.createFromArray(nextIds)),
+                    arrays.track(Nd4j.createFromArray(nextPos)), arrays.track(Nd4j.createFromArray(valid)));
+            if (mode.hasSoftInputs()) step = withSoftInputs(step, sIds, sW, latent, routes, arrays);
             out = decoder.forward(step);
             logits = out.logits();
             routeLogits = mode.hasRouter() ? out.extra().get(ActionHeadRouter.LOGITS) : null;
@@ -228,7 +240,8 @@ public final class MixedRollout {
      * COCONUT's latent segment: each row's last hidden state is fed back as the next input {@code count} times, then
      * the end-of-thought marker; returns the marker's outputs, which score the first language token.
      */
-    private StepOutput think(IncrementalDecoder decoder, List<Row> rows, INDArray state, RolloutConfig.ContinuousThoughts t) {
+    private StepOutput think(IncrementalDecoder decoder, List<Row> rows, INDArray state, RolloutConfig.ContinuousThoughts t,
+                             NativeArrays arrays) {
         int n = rows.size();
         StepOutput out = null;
         for (int j = 0; j <= t.count(); j++) {
@@ -244,8 +257,8 @@ public final class MixedRollout {
                 routes[r][0] = marker ? 0 : 1;
                 latent[r][0] = marker ? new float[hidden] : states[r];
             }
-            out = decoder.forward(withSoftInputs(new StepInput(Nd4j.createFromArray(ids), Nd4j.createFromArray(pos),
-                    Nd4j.createFromArray(valid)), new int[n][1][topK], new float[n][1][topK], latent, routes));
+            out = decoder.forward(withSoftInputs(new StepInput(arrays.track(Nd4j.createFromArray(ids)), arrays.track(Nd4j.createFromArray(pos)),
+                    arrays.track(Nd4j.createFromArray(valid))), new int[n][1][topK], new float[n][1][topK], latent, routes, arrays));
             state = out.hidden();
         }
         return out;
@@ -258,15 +271,16 @@ public final class MixedRollout {
         return new double[]{a - z, b - z};
     }
 
-    private StepInput withSoftInputs(StepInput in, int[][][] ids, float[][][] weights, float[][][] latent, float[][] routes) {
+    private StepInput withSoftInputs(StepInput in, int[][][] ids, float[][][] weights, float[][][] latent, float[][] routes,
+                                     NativeArrays arrays) {
         Map<String, INDArray> extra = new HashMap<>(in.extra());
         if (latentPlaceholders) {
-            extra.put(LatentInputMixer.LATENT_INPUTS, Nd4j.createFromArray(latent));
+            extra.put(LatentInputMixer.LATENT_INPUTS, arrays.track(Nd4j.createFromArray(latent)));
         } else {
-            extra.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(ids));
-            extra.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(weights));
+            extra.put(HybridEmbeddingMixer.SOFT_IDS, arrays.track(Nd4j.createFromArray(ids)));
+            extra.put(HybridEmbeddingMixer.SOFT_WEIGHTS, arrays.track(Nd4j.createFromArray(weights)));
         }
-        extra.put(HybridEmbeddingMixer.ROUTES, Nd4j.createFromArray(routes));
+        extra.put(HybridEmbeddingMixer.ROUTES, arrays.track(Nd4j.createFromArray(routes)));
         return new StepInput(in.inputIds(), in.positionIds(), in.validity(), extra);
     }
 

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.decoder.DecoderGraph;
@@ -42,21 +43,52 @@ public final class SftTrainer {
         this.schedule = new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, config.warmupSteps(), Math.max(1, totalSteps));
     }
 
-    /** One update on a batch; returns the mean loss per completion token (NaN if the step was skipped as non-finite). */
+    /**
+     * One update on a batch, its examples run in micro-batches whose gradients are summed, each weighted by its share
+     * of the batch's completion tokens (so the update is the one-pass update); returns the mean loss per completion
+     * token (NaN if the step was skipped as non-finite).
+     */
     public double step(List<SftExample> batch) {
-        Map<String, INDArray> ph = inputs(batch);
-        Gradients.Result r = Gradients.compute(graph.graph(), LanguageModelLoss.LOSS, ph, List.of(LanguageModelLoss.LOSS), parameters);
-        double loss = r.outputs().get(LanguageModelLoss.LOSS).getDouble(0);
-        double norm = GradientClipping.globalNorm(r.gradients());
+        Accumulated a = accumulate(batch);
+        double loss = a.loss();
+        double norm = GradientClipping.globalNorm(a.gradients());
         if (Double.isFinite(loss) && Double.isFinite(norm)) {
-            GradientClipping.clip(r.gradients(), config.maxGradNorm());
+            GradientClipping.clip(a.gradients(), config.maxGradNorm());
             // HF's warm-up starts at factor 0; a supervised run this short cannot spare the step, so count from 1
-            optimizer.step(r.gradients(), schedule.factor(step + 1));
+            optimizer.step(a.gradients(), schedule.factor(step + 1));
         } else {
             loss = Double.NaN;
         }
+        a.gradients().values().forEach(NativeArrays::close);
         step++;
         return loss;
+    }
+
+    /** A batch's mean loss per completion token and its gradient, summed over its micro-batches. */
+    record Accumulated(double loss, Map<String, INDArray> gradients) {}
+
+    Accumulated accumulate(List<SftExample> batch) {
+        long total = 0;
+        for (SftExample e : batch) total += e.completion().length;
+        Map<String, INDArray> sum = new HashMap<>();
+        double loss = 0;
+        for (List<SftExample> micro : config.microBatches(batch)) {
+            long tokens = 0;
+            for (SftExample e : micro) tokens += e.completion().length;
+            double share = (double) tokens / Math.max(1, total);
+            Map<String, INDArray> ph = inputs(micro);
+            Gradients.Result r = Gradients.compute(graph.graph(), LanguageModelLoss.LOSS, ph, List.of(LanguageModelLoss.LOSS), parameters);
+            loss += share * r.outputs().get(LanguageModelLoss.LOSS).getDouble(0);
+            r.gradients().forEach((k, v) -> {
+                INDArray previous = sum.putIfAbsent(k, v.muli(share));
+                if (previous != null) {
+                    previous.addi(v);
+                    v.close();
+                }
+            });
+            ph.values().forEach(NativeArrays::close);
+        }
+        return new Accumulated(loss, sum);
     }
 
     public int steps() { return step; }

@@ -1,6 +1,7 @@
 package org.tarpo4j.rl.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.layers.core.Parameters;
@@ -35,12 +36,14 @@ import java.util.stream.Stream;
  */
 public final class CheckpointManager {
     public static final String OPTIMIZER = "optimizer.safetensors";
-    public static final String STATE = "trainer_state.json";
+    /** Ours, not Hugging Face's {@code trainer_state.json} (another schema under the same name would mislead). */
+    public static final String STATE = "resume_state.json";
     public static final String CONFIG = "trainer_config.json";
     public static final int KEEP = 2;
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
     private static final Pattern TEMPORARY = Pattern.compile("\\.checkpoint-(\\d+)\\.(tmp|old|del)-.*");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private final Path runDir;
     private final TarpoConfig config;

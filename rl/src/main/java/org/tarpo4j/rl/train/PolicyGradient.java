@@ -29,7 +29,8 @@ final class PolicyGradient implements AutoCloseable {
     /** The graph's summed outputs and the metric each becomes (the loss as it is, the others per completion token). */
     private static final Map<String, String> METRIC = Map.of(PolicyLoss.LOSS, "loss", PolicyLoss.KL_TOKEN, "kl",
             PolicyLoss.KL_ROUTE, "kl_route", PolicyLoss.CLIP_RATIO, "clip_ratio", PolicyLoss.ENTROPY, "entropy",
-            PolicyLoss.ROUTE_ENTROPY, "route_entropy");
+            PolicyLoss.ROUTE_ENTROPY, "route_entropy", PolicyLoss.CLIP_LOW, "clip_ratio_low", PolicyLoss.CLIP_HIGH,
+            "clip_ratio_high");
 
     private final Policy policy;
     private final List<Map<String, INDArray>> inputs = new ArrayList<>();
@@ -94,7 +95,7 @@ final class PolicyGradient implements AutoCloseable {
     /** One forward and backward pass over every micro-batch at the current weights. */
     Result compute(List<String> trainable) {
         List<String> sums = new ArrayList<>(List.of(PolicyLoss.LOSS, PolicyLoss.KL_TOKEN, PolicyLoss.KL_ROUTE,
-                PolicyLoss.CLIP_RATIO, PolicyLoss.ENTROPY));
+                PolicyLoss.CLIP_RATIO, PolicyLoss.CLIP_LOW, PolicyLoss.CLIP_HIGH, PolicyLoss.ENTROPY));
         if (policy.mode().hasRouter()) sums.add(PolicyLoss.ROUTE_ENTROPY);
         Map<String, INDArray> gradients = new LinkedHashMap<>();
         Map<String, Double> totals = new LinkedHashMap<>();

@@ -38,6 +38,9 @@ final class ProblemSampler {
 
     public int epoch() { return epoch; }
 
+    /** Passes over the problems so far, fractional (TRL's {@code epoch}): 1.0 once every problem was drawn once. */
+    public double passes() { return epoch + (double) position / order.length; }
+
     public int position() { return position; }
 
     public void restore(int epoch, int position) {

@@ -6,11 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Assembles a step's metrics under TRL's names where TRL has the concept. */
+/**
+ * Assembles a step's metrics under TRL's names where TRL has the concept: {@code epoch} is fractional passes over the
+ * data, {@code num_tokens} the prompt and completion tokens seen so far, {@code rewards/<name>/std} over the batch,
+ * {@code clip_ratio/low_mean|high_mean|region_mean} the share of completion tokens clipped.
+ */
 final class StepMetricsBuilder {
     private StepMetricsBuilder() {}
 
-    static StepMetrics build(int step, int epoch, List<Completion> completions, double[] reward, Map<String, double[]> byName,
+    static StepMetrics build(int step, double epoch, long numTokens, List<Completion> completions, double[] reward, Map<String, double[]> byName,
                              double[] advantages, TarpoConfig c, Map<String, Double> loss, double gradNorm, double lrFactor,
                              boolean skipped, int skippedTotal, long rolloutNanos, long referenceNanos, long updateNanos) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -18,7 +22,10 @@ final class StepMetricsBuilder {
         m.put("epoch", epoch);
         m.put("reward", mean(reward));
         m.put("reward_std", meanGroupStd(reward, c.numGenerations));
-        byName.forEach((k, v) -> m.put("rewards/" + k + "/mean", mean(v)));
+        byName.forEach((k, v) -> {
+            m.put("rewards/" + k + "/mean", mean(v));
+            m.put("rewards/" + k + "/std", std(v));
+        });
         m.put("frac_reward_zero_std", org.tarpo4j.rl.core.Advantages.fractionZeroStd(reward, c.numGenerations));
         int min = Integer.MAX_VALUE, max = 0, truncated = 0;
         long tokens = 0, soft = 0;
@@ -30,6 +37,7 @@ final class StepMetricsBuilder {
             if (!x.stopped()) truncated++;
         }
         int n = completions.size();
+        m.put("num_tokens", numTokens);
         m.put("completions/mean_length", (double) tokens / n);
         m.put("completions/min_length", min);
         m.put("completions/max_length", max);
@@ -41,6 +49,8 @@ final class StepMetricsBuilder {
         m.put("kl_route", loss.getOrDefault("kl_route", 0.0));
         m.put("entropy", loss.getOrDefault("entropy", Double.NaN));
         if (loss.containsKey("route_entropy")) m.put("route_entropy", loss.get("route_entropy"));
+        m.put("clip_ratio/low_mean", loss.getOrDefault("clip_ratio_low", 0.0));
+        m.put("clip_ratio/high_mean", loss.getOrDefault("clip_ratio_high", 0.0));
         m.put("clip_ratio/region_mean", loss.getOrDefault("clip_ratio", 0.0));
         m.put("advantage_abs_mean", meanAbs(advantages));
         m.put("grad_norm", gradNorm);
@@ -52,6 +62,21 @@ final class StepMetricsBuilder {
         m.put("time/reference_s", referenceNanos / 1e9);
         m.put("time/update_s", updateNanos / 1e9);
         return new StepMetrics(step, m);
+    }
+
+    /** Prompt plus completion tokens of a step's rows (each completion with its prompt, padding excluded), as TRL counts. */
+    static long tokens(List<int[]> prompts, List<Completion> completions) {
+        long t = 0;
+        for (Completion c : completions) t += prompts.get(c.promptIndex()).length + c.length();
+        return t;
+    }
+
+    /** Standard deviation with Bessel's correction, as TRL's {@code rewards/<name>/std} (torch's std). */
+    static double std(double[] x) {
+        if (x.length < 2) return 0;
+        double m = mean(x), s = 0;
+        for (double v : x) s += (v - m) * (v - m);
+        return Math.sqrt(s / (x.length - 1));
     }
 
     static double mean(double[] x) {

@@ -1,16 +1,19 @@
 package org.tarpo4j.rl.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -33,136 +36,134 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a TARPO/GRPO/HRPO run is configured by. Names follow TRL's {@code GRPOConfig} where the concept is shared
- * (camelCase here; snake_case is accepted in files and on the command line); defaults are the method's §7.
- * Read from JSON or YAML; unknown keys and out-of-range values are errors naming the key.
+ * Everything a TARPO/GRPO/HRPO run is configured by. Keys are the fields in snake_case ({@code learningRate} is
+ * {@code learning_rate}), TRL's {@code GRPOConfig} names where the concept is shared; defaults are the method's §7.
+ * Read from JSON or YAML; unknown keys and out-of-range values are errors naming the key. Each field's
+ * {@link JsonPropertyDescription} is its one-line help: {@link #keys()} lists keys, defaults and descriptions from the
+ * same introspection the reader uses, so the help cannot drift from what is read.
  */
 public final class TarpoConfig {
     // --- model and data
-    /** The starting model: a Hugging Face directory or hub id with optional revision ({@code Qwen/Qwen2.5-0.5B-Instruct@main}). */
+    @JsonPropertyDescription("the starting model: a Hugging Face directory, or a hub id with an optional revision (Qwen/Qwen2.5-0.5B-Instruct@main); for data_format arith: the warm start")
     public String modelPath;
-    /** Training data: a JSONL file (format by {@link #dataFormat}); unused for the embedded task ({@code arith}). */
+    @JsonPropertyDescription("training data, a JSONL file read as data_format says (unused for arith)")
     public String trainData;
-    /** gsm8k | math | jsonl (generic {"prompt","answer"}), or arith: the embedded task (problems generated, modelPath its warm start). */
+    @JsonPropertyDescription("gsm8k | math | jsonl ({\"prompt\", \"answer\"} rows) | arith (the embedded task, problems generated)")
     public String dataFormat = "gsm8k";
     /** The embedded arithmetic task's format: problems are generated, not read (the command line handles it). */
     public static final String EMBEDDED_FORMAT = "arith";
-    /** Where checkpoints, metrics and completions go. */
+    @JsonPropertyDescription("the run directory: checkpoints, metrics, completions (arith under train: a new RUNS/<timestamp>-<mode>)")
     public String outputDir = "runs/tarpo";
 
     // --- TRL GRPOConfig names
-    /** Completions per prompt, G (at least 2: advantages are relative to the group). */
+    @JsonPropertyDescription("completions per prompt (G), at least 2 for group-relative advantages")
     public int numGenerations = 8;
-    /** Prompts per optimiser step (the paper: 8); each gives numGenerations completions. */
+    @JsonPropertyDescription("prompts per optimiser step (the paper: 8); each gives num_generations completions")
     public int promptsPerStep = 8;
-    /** Optimiser steps of the run. */
+    @JsonPropertyDescription("optimiser steps of the run")
     public int maxSteps = 100;
-    /** β, the weight of the KL penalty towards the frozen initial model (0: no reference model). */
+    @JsonPropertyDescription("KL weight, on both the token and the route term; 0 = no reference model")
     public double beta = 0.005;
-    /** The clip range ε of the importance ratio (lower side, and upper unless {@link #epsilonHigh} is set). */
+    @JsonPropertyDescription("lower clip of the importance ratio, 1 - epsilon")
     public double epsilon = 0.2;
-    /** Upper clip; null = epsilon. */
+    @JsonPropertyDescription("upper clip of the importance ratio, 1 + epsilon_high; null = epsilon")
     public Double epsilonHigh;
-    /** Updates per rollout (TRL's μ). */
+    @JsonPropertyDescription("updates per rollout batch (mu); the ratio and clip matter only above 1")
     public int numIterations = 1;
-    /** How token losses are aggregated: {@code grpo}, {@code bnpo}, {@code dr_grpo} or {@code dapo} (TRL's names). */
+    @JsonPropertyDescription("loss aggregation: grpo (per-sequence mean) | bnpo | dr_grpo | dapo (token mean)")
     public String lossType = "grpo";
-    /** Advantage scaling: {@code group} (by the group's std), {@code batch} or {@code none}. */
+    @JsonPropertyDescription("advantage scaling: group | batch | none")
     public String scaleRewards = "group";
-    /** Sampling temperature of the rollout. */
+    @JsonPropertyDescription("token sampling temperature; log-probs are taken at it too, as TRL does")
     public double temperature = 0.5;
-    /** Top-k of the rollout's sampling (0 = all). */
+    @JsonPropertyDescription("keep the k most likely tokens when sampling, 0 = all")
     public int topK = 50;
-    /** Top-p of the rollout's sampling (1 = all). */
+    @JsonPropertyDescription("nucleus sampling threshold")
     public double topP = 1.0;
-    /** Tokens per completion at most. */
+    @JsonPropertyDescription("tokens per completion at most")
     public int maxCompletionLength = 1024;
-    /** Truncated completions (no stop token) are left out of the loss. */
+    @JsonPropertyDescription("leave truncated completions (no stop token) out of the loss")
     public boolean maskTruncatedCompletions = false;
-    /** The backbone's (or adapters') AdamW learning rate. */
+    @JsonPropertyDescription("peak learning rate of the backbone (or its LoRA adapters)")
     public double learningRate = 5e-6;
-    /** The schedule after warm-up: {@code cosine}, {@code linear} or {@code constant}. */
+    @JsonPropertyDescription("cosine | linear | constant | constant_with_warmup")
     public String lrSchedulerType = "cosine";
-    /** The share of {@link #maxSteps} spent warming the learning rate up linearly. */
+    @JsonPropertyDescription("share of max_steps spent warming the learning rate up")
     public double warmupRatio = 0.1;
-    /** AdamW's decoupled weight decay. */
+    @JsonPropertyDescription("AdamW weight decay")
     public double weightDecay = 0.1;
-    /** AdamW's β1. */
+    @JsonPropertyDescription("AdamW beta1")
     public double adamBeta1 = 0.9;
-    /** AdamW's β2. */
+    @JsonPropertyDescription("AdamW beta2")
     public double adamBeta2 = 0.99;
-    /** AdamW's ε. */
+    @JsonPropertyDescription("AdamW epsilon")
     public double adamEpsilon = 1e-8;
-    /** Gradients are clipped to this global norm. */
+    @JsonPropertyDescription("global gradient-norm clip")
     public double maxGradNorm = 0.1;
-    /** Seeds the problem order, the sampling and new parameters. */
+    @JsonPropertyDescription("seed of sampling, data order and fresh parameters")
     public long seed = 42;
-    /** TRL's {@code logging_steps}, accepted and checked; every step is logged to {@code metrics.jsonl} regardless. */
-    public int loggingSteps = 1;
-    /** Checkpoint every N steps (0: only at the end). */
+    @JsonPropertyDescription("steps between checkpoints, 0 = only at the end")
     public int saveSteps = 50;
-    /** Log a table of completions every N steps (0 = never). */
+    @JsonPropertyDescription("steps between logged tables of completions, 0 = never")
     public int logCompletionsSteps = 10;
-    /** Ids never sampled and excluded from log-probs (e.g. pad, bos); null = the model's pad and bos. */
+    @JsonPropertyDescription("ids never sampled and left out of the log-probs; null = the model's pad and bos")
     public List<Integer> bannedTokenIds;
 
     // --- memory (a step's result does not depend on these, beyond the order of float sums)
-    /**
-     * Completions per forward/backward pass (TRL's name): a step's gradient is accumulated over
-     * ceil(prompts_per_step × num_generations / this) micro-batches, the reference log-probs likewise; null = all of
-     * a step's completions in one pass.
-     */
+    @JsonPropertyDescription("completions per forward/backward pass; a step's gradient is accumulated over its "
+            + "micro-batches (the same update whatever the size); unset = the largest that fits the memory plan")
     public Integer perDeviceTrainBatchSize;
-    /** Completions decoded together in a rollout (the KV cache and the prefill are sized by it); null = all. */
+    @JsonPropertyDescription("completions decoded together in a rollout (sizes the KV cache and the prefill); "
+            + "unset = the largest that fits the memory plan")
     public Integer rolloutBatchSize;
 
     // --- TARPO
-    /** {@code tarpo}, {@code grpo} (no router) or {@code hrpo} (gated mixing). */
+    @JsonPropertyDescription("tarpo (router, soft inputs) | grpo (plain tokens) | hrpo (gated mixing)")
     public String mode = "tarpo";
-    /** b0, the router's initial hard log-odds; ignored if initialHardProbability is set. */
+    @JsonPropertyDescription("b0, the router's initial hard log-odds (4.6: P(hard) 0.99); ignored if initial_hard_probability is set")
     public double actionBias = RouterConfig.DEFAULT_HARD_BIAS;
-    /** If set, b0 = logit(p). */
+    @JsonPropertyDescription("the router's initial P(hard); if set, b0 = logit(p)")
     public Double initialHardProbability;
-    /** The router's (and HRPO gate's) AdamW learning rate. */
+    @JsonPropertyDescription("learning rate of the router (and HRPO's gate)")
     public double actionLearningRate = 1e-4;
-    /** λ, the weight of the router's policy-gradient term. */
+    @JsonPropertyDescription("lambda, the weight of the route term")
     public double actionLossWeight = 0.1;
-    /** k of the soft input's top-k mixture. */
+    @JsonPropertyDescription("k of the soft input's top-k embedding mixture")
     public int softTopK = 10;
-    /** Whether the top-k weights are renormalised to sum to 1. */
+    @JsonPropertyDescription("mixture weights renormalised over the top k (false: the raw probabilities)")
     public boolean softRenormalise = true;
-    /** topk (TARPO's embedding mixture) or hidden (COCONUT-style: the step's last hidden state is the soft input). */
+    @JsonPropertyDescription("topk (TARPO's embedding mixture) | hidden (COCONUT-style: the step's last hidden state)")
     public String softInputSource = "topk";
-    /** The answer marker: routes are hard after it, and the built-in rewards read the answer after it. */
+    @JsonPropertyDescription("the answer marker; every route after it is hard, and rewards read the answer after it")
     public String answerMarker = "####";
-    /** The router's temperature. */
+    @JsonPropertyDescription("temperature of the router's softmax")
     public double actionTemperature = 1.0;
-    /** hard (the released code: reference on the all-hard sequence) or mixed (same soft inputs as the policy). */
+    @JsonPropertyDescription("hard (reference on the all-hard sequence, the released code) | mixed (the policy's soft inputs)")
     public String referenceContext = "hard";
-    /** true: token term on every step (the released code); false: hard steps only (the paper). */
+    @JsonPropertyDescription("true: token term on every step (the released code); false: on hard steps only (the paper)")
     public boolean tokenLossOnSoftSteps = true;
-    /** Take the router's argmax instead of sampling a route (debugging). */
+    @JsonPropertyDescription("take the router's argmax instead of sampling a route (debugging)")
     public boolean greedyRouting = false;
 
     // --- LoRA (false = full fine-tuning)
-    /** Train LoRA adapters (true) or every weight (false). */
+    @JsonPropertyDescription("train LoRA adapters (and the router) instead of every weight")
     public boolean useLora = true;
-    /** The adapters' rank r. */
+    @JsonPropertyDescription("LoRA rank r")
     public int loraRank = 32;
-    /** The adapters' α (updates scaled by α / r). */
+    @JsonPropertyDescription("LoRA alpha (scale alpha / r)")
     public double loraAlpha = 64;
-    /** The projections that get adapters. */
+    @JsonPropertyDescription("projections that get adapters")
     public List<String> loraTargets = new ArrayList<>(LoraConfig.ALL_PROJECTIONS);
 
-    // --- rewards
-    /** Built-in rewards by name and weight, for the command line ({@code gsm8k}, {@code math}, {@code format}); a trainer built from Java takes its rewards as an argument. */
+    @JsonPropertyDescription("reward name -> weight: gsm8k | math | format (arith for the embedded task)")
     public Map<String, Double> rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
 
     private static final ObjectMapper JSON = mapper(new ObjectMapper());
     private static final ObjectMapper YAML = mapper(new ObjectMapper(new YAMLFactory()));
 
     private static ObjectMapper mapper(ObjectMapper m) {
-        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())
@@ -179,15 +180,60 @@ public final class TarpoConfig {
         return m;
     }
 
+    /** One key of the config: its name, its default as JSON and its one-line description. */
+    public record Key(String name, String defaultValue, String description) {}
+
+    /** Every key in declaration order, from the reader's own view of the class (names, defaults, descriptions). */
+    public static List<Key> keys() {
+        JsonNode defaults = JSON.valueToTree(new TarpoConfig());
+        List<Key> out = new ArrayList<>();
+        for (BeanPropertyDefinition p : JSON.getDeserializationConfig().introspect(JSON.constructType(TarpoConfig.class)).findProperties()) {
+            String description = p.getMetadata().getDescription();
+            out.add(new Key(p.getName(), text(defaults.get(p.getName())), description == null ? "" : description));
+        }
+        return out;
+    }
+
+    /** A value as JSON (and YAML) with a space after each comma, e.g. {@code ["q_proj", "k_proj"]}. */
+    private static String text(JsonNode v) {
+        List<String> parts = new ArrayList<>();
+        if (v.isArray()) {
+            v.forEach(e -> parts.add(text(e)));
+            return "[" + String.join(", ", parts) + "]";
+        }
+        if (v.isObject()) {
+            v.fields().forEachRemaining(e -> parts.add(JSON.getNodeFactory().textNode(e.getKey()) + ": " + text(e.getValue())));
+            return "{" + String.join(", ", parts) + "}";
+        }
+        return v.toString();
+    }
+
     /**
-     * Reads a JSON or YAML file (by extension) and applies {@code key=value} overrides, then validates.
-     *
-     * @param file      a {@code .json}, {@code .yaml} or {@code .yml} file
-     * @param overrides keys (snake_case or camelCase) and values as on the command line
-     * @return the config
-     * @throws IOException when the file cannot be read
-     * @throws IllegalArgumentException for an unknown key or a bad value, naming the file and the key
+     * {@link #keys()} as help text: {@code key = default} a line, the description below it, both wrapped at 78 columns
+     * (the command line's help would otherwise break them anywhere).
      */
+    public static String keyTable() {
+        StringBuilder b = new StringBuilder();
+        for (Key k : keys()) {
+            wrap(b, "  " + k.name() + " = " + k.defaultValue(), "      ");
+            wrap(b, "      " + k.description(), "      ");
+        }
+        return b.toString();
+    }
+
+    private static void wrap(StringBuilder out, String text, String indent) {
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split("(?<= )(?=\\S)")) { // words keep their trailing space
+            if (line.length() + word.strip().length() > 78 && !line.toString().isBlank()) {
+                out.append(line.toString().stripTrailing()).append('\n');
+                line = new StringBuilder(indent);
+            }
+            line.append(word);
+        }
+        out.append(line.toString().stripTrailing()).append('\n');
+    }
+
+    /** Reads a JSON or YAML file (by extension) and applies {@code key=value} overrides, then validates. */
     public static TarpoConfig read(Path file, Map<String, String> overrides) throws IOException {
         JsonNode tree;
         String name = file.getFileName().toString();
@@ -225,28 +271,35 @@ public final class TarpoConfig {
     }
 
     private static TarpoConfig fromTree(ObjectNode tree, Map<String, String> overrides, String source) {
-        ObjectNode normalised = JSON.createObjectNode();
+        ObjectNode merged = tree.deepCopy();
         Map<String, String> spelling = new LinkedHashMap<>();
-        tree.fields().forEachRemaining(e -> {
-            String previous = spelling.put(camel(e.getKey()), e.getKey());
+        overrides.forEach((k, v) -> {
+            // on the command line --learning-rate and --learning_rate are the same key
+            String key = k.replace('-', '_');
+            String previous = spelling.put(key, k);
             if (previous != null) {
-                throw new IllegalArgumentException(source + ": key '" + e.getKey() + "' is given twice (as '" + previous
-                        + "' and '" + e.getKey() + "')");
+                throw new IllegalArgumentException(source + ": key '" + key + "' is given twice (as '" + previous + "' and '" + k + "')");
             }
-            normalised.set(camel(e.getKey()), e.getValue());
+            merged.set(key, parseValue(v));
         });
-        overrides.forEach((k, v) -> normalised.set(camel(k), parseValue(v)));
         try {
-            TarpoConfig c = JSON.treeToValue(normalised, TarpoConfig.class);
+            TarpoConfig c = JSON.treeToValue(merged, TarpoConfig.class);
             c.validate();
             return c;
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName() + "'", e);
+            throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName() + "'" + suggestion(e.getPropertyName()), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": " + keyOf(e) + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code " (keys are snake_case: 'learning_rate')"} for a camelCase spelling of a key, else "". */
+    private static String suggestion(String key) {
+        String snake = PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(key);
+        boolean known = keys().stream().anyMatch(k -> k.name().equals(snake));
+        return known && !snake.equals(key) ? " (keys are snake_case: '" + snake + "')" : "; the keys are listed by tarpo train --help";
     }
 
     /** {@code "key 'beta': "} for the key a type error is about, or "" when Jackson does not say. */
@@ -272,89 +325,66 @@ public final class TarpoConfig {
         }
     }
 
-    /** {@code learning_rate} / {@code learning-rate} -> {@code learningRate}. */
-    static String camel(String key) {
-        StringBuilder b = new StringBuilder();
-        boolean up = false;
-        for (char ch : key.toCharArray()) {
-            if (ch == '_' || ch == '-') {
-                up = true;
-            } else {
-                b.append(up ? Character.toUpperCase(ch) : ch);
-                up = false;
-            }
-        }
-        return b.toString();
-    }
-
-    /**
-     * Checks every value; call it after setting fields by hand (the trainer calls it too).
-     *
-     * @throws IllegalArgumentException naming the first key out of range
-     */
     public void validate() {
-        given("dataFormat", dataFormat);
-        given("outputDir", outputDir);
-        given("lossType", lossType);
-        given("scaleRewards", scaleRewards);
-        given("lrSchedulerType", lrSchedulerType);
+        given("data_format", dataFormat);
+        given("output_dir", outputDir);
+        given("loss_type", lossType);
+        given("scale_rewards", scaleRewards);
+        given("lr_scheduler_type", lrSchedulerType);
         given("mode", mode);
-        given("referenceContext", referenceContext);
-        positive("numGenerations", numGenerations);
-        positive("promptsPerStep", promptsPerStep);
-        positive("maxSteps", maxSteps);
-        positive("numIterations", numIterations);
-        positive("maxCompletionLength", maxCompletionLength);
-        positive("softTopK", softTopK);
-        if (perDeviceTrainBatchSize != null) positive("perDeviceTrainBatchSize", perDeviceTrainBatchSize);
-        if (rolloutBatchSize != null) positive("rolloutBatchSize", rolloutBatchSize);
-        positive("loggingSteps", loggingSteps);
-        nonNegative("saveSteps", saveSteps);
-        nonNegative("logCompletionsSteps", logCompletionsSteps);
+        given("reference_context", referenceContext);
+        positive("num_generations", numGenerations);
+        positive("prompts_per_step", promptsPerStep);
+        positive("max_steps", maxSteps);
+        positive("num_iterations", numIterations);
+        positive("max_completion_length", maxCompletionLength);
+        positive("soft_top_k", softTopK);
+        nonNegative("save_steps", saveSteps);
+        nonNegative("log_completions_steps", logCompletionsSteps);
         range("beta", beta, 0, Double.MAX_VALUE);
         range("epsilon", epsilon, 0, 1);
-        if (epsilonHigh != null) range("epsilonHigh", epsilonHigh, 0, 10);
+        if (epsilonHigh != null) range("epsilon_high", epsilonHigh, 0, 10);
         range("temperature", temperature, 1e-6, 100);
-        range("topP", topP, 1e-9, 1);
-        nonNegative("topK", topK);
-        range("learningRate", learningRate, 0, 1);
-        range("actionLearningRate", actionLearningRate, 0, 1);
-        range("warmupRatio", warmupRatio, 0, 1);
-        range("weightDecay", weightDecay, 0, 10);
-        range("adamBeta1", adamBeta1, 0, 0.999999);
-        range("adamBeta2", adamBeta2, 0, 0.999999);
-        range("maxGradNorm", maxGradNorm, 0, Double.MAX_VALUE);
-        range("actionLossWeight", actionLossWeight, 0, 1e6);
-        range("actionTemperature", actionTemperature, 1e-6, 100);
-        range("adamEpsilon", adamEpsilon, Double.MIN_NORMAL, 1);
-        range("actionBias", actionBias, -1e6, 1e6);
-        if (initialHardProbability != null) range("initialHardProbability", initialHardProbability, 1e-12, 1 - 1e-12);
-        if (numGenerations < 2) throw new IllegalArgumentException("numGenerations must be >= 2 (group-relative advantages), got " + numGenerations);
+        range("top_p", topP, 1e-9, 1);
+        nonNegative("top_k", topK);
+        range("learning_rate", learningRate, 0, 1);
+        range("action_learning_rate", actionLearningRate, 0, 1);
+        range("warmup_ratio", warmupRatio, 0, 1);
+        range("weight_decay", weightDecay, 0, 10);
+        range("adam_beta1", adamBeta1, 0, 0.999999);
+        range("adam_beta2", adamBeta2, 0, 0.999999);
+        range("max_grad_norm", maxGradNorm, 0, Double.MAX_VALUE);
+        range("action_loss_weight", actionLossWeight, 0, 1e6);
+        range("action_temperature", actionTemperature, 1e-6, 100);
+        range("adam_epsilon", adamEpsilon, Double.MIN_NORMAL, 1);
+        range("action_bias", actionBias, -1e6, 1e6);
+        if (initialHardProbability != null) range("initial_hard_probability", initialHardProbability, 1e-12, 1 - 1e-12);
+        if (numGenerations < 2) throw new IllegalArgumentException("num_generations must be >= 2 (group-relative advantages), got " + numGenerations);
         named("mode", () -> LatentMode.parse(mode));
-        named("lossType", () -> LossType.parse(lossType));
+        named("loss_type", () -> LossType.parse(lossType));
         scaleRewards();
         lrKind();
         if (!referenceContext.equals("hard") && !referenceContext.equals("mixed")) {
-            throw new IllegalArgumentException("referenceContext must be 'hard' or 'mixed', got '" + referenceContext + "'");
+            throw new IllegalArgumentException("reference_context must be 'hard' or 'mixed', got '" + referenceContext + "'");
         }
         if (!Datasets.FORMATS.contains(dataFormat) && !dataFormat.equals(EMBEDDED_FORMAT)) {
-            throw new IllegalArgumentException("dataFormat must be one of " + Datasets.FORMATS + " or " + EMBEDDED_FORMAT
+            throw new IllegalArgumentException("data_format must be one of " + Datasets.FORMATS + " or " + EMBEDDED_FORMAT
                     + ", got '" + dataFormat + "'");
         }
-        if (answerMarker == null || answerMarker.isEmpty()) throw new IllegalArgumentException("answerMarker must be non-empty");
+        if (answerMarker == null || answerMarker.isEmpty()) throw new IllegalArgumentException("answer_marker must be non-empty");
         if (bannedTokenIds != null && bannedTokenIds.stream().anyMatch(id -> id == null || id < 0)) {
-            throw new IllegalArgumentException("bannedTokenIds must be token ids (>= 0), got " + bannedTokenIds);
+            throw new IllegalArgumentException("banned_token_ids must be token ids (>= 0), got " + bannedTokenIds);
         }
         if (useLora) {
-            positive("loraRank", loraRank);
-            range("loraAlpha", loraAlpha, -1e6, 1e6);
-            if (loraTargets == null) throw new IllegalArgumentException("loraTargets must be given when useLora is true, got null");
-            named("loraTargets", this::lora);
+            positive("lora_rank", loraRank);
+            range("lora_alpha", loraAlpha, -1e6, 1e6);
+            if (loraTargets == null) throw new IllegalArgumentException("lora_targets must be given when use_lora is true, got null");
+            named("lora_targets", this::lora);
         }
-        named("softInputSource", this::softInput);
-        if (rewardWeights == null || rewardWeights.isEmpty()) throw new IllegalArgumentException("rewardWeights must name at least one reward");
+        named("soft_input_source", this::softInput);
+        if (rewardWeights == null || rewardWeights.isEmpty()) throw new IllegalArgumentException("reward_weights must name at least one reward");
         rewardWeights.forEach((name, w) -> {
-            if (w == null || !Double.isFinite(w)) throw new IllegalArgumentException("rewardWeights: weight of '" + name + "' must be a number, got " + w);
+            if (w == null || !Double.isFinite(w)) throw new IllegalArgumentException("reward_weights: weight of '" + name + "' must be a number, got " + w);
         });
     }
 
@@ -394,7 +424,7 @@ public final class TarpoConfig {
         SoftInputConfig.Source source = switch (softInputSource) {
             case "topk" -> SoftInputConfig.Source.TOP_K_EMBEDDINGS;
             case "hidden" -> SoftInputConfig.Source.HIDDEN_STATE;
-            default -> throw new IllegalArgumentException("softInputSource must be topk or hidden, got '" + softInputSource + "'");
+            default -> throw new IllegalArgumentException("soft_input_source must be topk or hidden, got '" + softInputSource + "'");
         };
         return new SoftInputConfig(softTopK, softRenormalise, source);
     }
@@ -417,7 +447,7 @@ public final class TarpoConfig {
             case "group", "true" -> Advantages.ScaleRewards.GROUP;
             case "batch" -> Advantages.ScaleRewards.BATCH;
             case "none", "false" -> Advantages.ScaleRewards.NONE;
-            default -> throw new IllegalArgumentException("scaleRewards must be group, batch or none, got '" + scaleRewards + "'");
+            default -> throw new IllegalArgumentException("scale_rewards must be group, batch or none, got '" + scaleRewards + "'");
         };
     }
 
@@ -427,7 +457,7 @@ public final class TarpoConfig {
             case "cosine" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.COSINE;
             case "linear" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.LINEAR;
             case "constant", "constant_with_warmup" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.CONSTANT;
-            default -> throw new IllegalArgumentException("lrSchedulerType must be cosine, linear or constant, got '" + lrSchedulerType + "'");
+            default -> throw new IllegalArgumentException("lr_scheduler_type must be cosine, linear or constant, got '" + lrSchedulerType + "'");
         };
     }
 

@@ -58,6 +58,7 @@ public final class TarpoTrainer {
     private TrainerCallback callback = TrainerCallback.NONE;
     private int step;
     private int skippedSteps;
+    private long numTokens; // prompt and completion tokens seen, TRL's num_tokens
 
     /**
      * Builds the policy on the model, checks every prompt and the memory of a step, and prepares the optimiser.
@@ -103,8 +104,27 @@ public final class TarpoTrainer {
         this.checkpoints = new CheckpointManager(output, config);
     }
 
-    /** How a step is cut to fit memory: completions decoded together and completions per forward/backward pass. */
-    record Batching(int rolloutRows, int microBatchRows, MemoryPlan plan) {}
+    /**
+     * How a step is cut to fit memory.
+     *
+     * @param rolloutRows    completions decoded together
+     * @param microBatchRows completions per forward/backward pass
+     * @param plan           the step's memory plan at those sizes
+     */
+    public record Batching(int rolloutRows, int microBatchRows, MemoryPlan plan) {}
+
+    /**
+     * The memory plan a trainer with these arguments would follow, and the batch sizes it would pick, without building
+     * the trainer (no reference copy, no optimizer state): for {@code train --plan} and for sizing a run beforehand.
+     * The model's graph is built (the adapters and router are counted), its weights are not copied.
+     */
+    public static Batching plan(TarpoConfig config, CausalLm model, List<Problem> train, PromptEncoder prompts) {
+        config.validate();
+        Policy policy = new Policy(model, config.latentMode(), config.softInput(), config.router(), config.lora());
+        int longestPrompt = PromptLengths.requireFit(train, prompts, config.maxCompletionLength,
+                new ContextWindow(model.maxContext()), "training data");
+        return planMemory(config, model, TrainableParameters.select(policy.model().parameters(), config.useLora), longestPrompt);
+    }
 
     /**
      * Plans a step's memory before the reference copy, the optimiser moments or any batch is allocated
@@ -176,6 +196,7 @@ public final class TarpoTrainer {
         }
         step = state.step();
         skippedSteps = state.skippedSteps();
+        numTokens = state.numTokens();
         sampler.restore(state.dataEpoch(), state.dataPosition());
         log.truncateAfter(step);
         return step;
@@ -207,7 +228,7 @@ public final class TarpoTrainer {
      */
     public void save() throws IOException {
         checkpoints.save(step, new TrainerState(step, skippedSteps, sampler.epoch(), sampler.position(),
-                optimizer.stepCount()), policy, optimizer);
+                optimizer.stepCount(), numTokens), policy, optimizer);
     }
 
     /**
@@ -275,7 +296,8 @@ public final class TarpoTrainer {
         if (skipped) skippedSteps++;
         step++;
 
-        StepMetrics metrics = StepMetricsBuilder.build(step, sampler.epoch(), completions, reward, byName, advantages,
+        numTokens += StepMetricsBuilder.tokens(promptIds, completions);
+        StepMetrics metrics = StepMetricsBuilder.build(step, sampler.passes(), numTokens, completions, reward, byName, advantages,
                 config, lossMetrics, gradNorm, lrFactor, skipped, skippedSteps, t1 - t0, t2 - t1, t3 - t2);
         log.write(metrics);
         if (config.logCompletionsSteps > 0 && step % config.logCompletionsSteps == 0) {
@@ -300,6 +322,11 @@ public final class TarpoTrainer {
     MixedRollout rollout() { return rollout; }
 
     TrainableParameters trainable() { return trainable; }
+
+    Map<String, org.nd4j.linalg.api.ndarray.INDArray> optimizerState() { return optimizer.state(); }
+
+    /** The frozen reference's parameters (for tests); null when β = 0. */
+    org.tarpo4j.layers.core.Parameters referenceParameters() { return reference == null ? null : reference.parameters(); }
 
     /** The micro-batched gradient of given completions under another config's loss settings (for tests). */
     PolicyGradient policyGradient(TarpoConfig c, List<int[]> prompts, List<Completion> completions, double[] advantages) {

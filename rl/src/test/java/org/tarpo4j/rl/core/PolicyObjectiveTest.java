@@ -81,6 +81,11 @@ class PolicyObjectiveTest {
         INDArray ind = eval(sd -> PolicyObjective.clippedIndicator(sd, c(sd, logp), c(sd, old),
                 c(sd, new double[][]{{1, -1, -1, 1}}), 0.2, 0.2));
         assertArrayEquals(new double[]{1, 0, 1, 0}, ind.toDoubleVector(), 0);
+        // ratios e^0.5 = 1.65 (above 1.2) and e^-0.5 = 0.61 (below 0.8): high binds with A > 0, low with A < 0
+        INDArray low = eval(sd -> PolicyObjective.clippedLow(sd, c(sd, logp), c(sd, old), c(sd, new double[][]{{1, -1, -1, 1}}), 0.2));
+        INDArray high = eval(sd -> PolicyObjective.clippedHigh(sd, c(sd, logp), c(sd, old), c(sd, new double[][]{{1, -1, -1, 1}}), 0.2));
+        assertArrayEquals(new double[]{0, 0, 1, 0}, low.toDoubleVector(), 0);
+        assertArrayEquals(new double[]{1, 0, 0, 0}, high.toDoubleVector(), 0);
     }
 
     @Test

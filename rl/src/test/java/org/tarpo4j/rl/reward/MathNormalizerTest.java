@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** One case per rule of Hendrycks' {@code strip_string}; '|' stands for a newline in the input. */
+/** One case per rule of Hendrycks' {@code strip_string} and of our additions; '|' stands for a newline in the input. */
 class MathNormalizerTest {
     @ParameterizedTest(name = "[{index}] {0} -> {1}")
     @CsvSource(delimiter = ';', quoteCharacter = '"', value = {
@@ -23,7 +23,13 @@ class MathNormalizerTest {
             "\\$5;                         5",
             "5 \\text{ cm};                5",
             "5 \\text{ cm} or 6 \\text{ m}; 5",
-            "9\\text{values};              9\\text{values}",
+            "9\\text{values};              9values",
+            "\\text{Evelyn};               evelyn",
+            "(\\text{E});                  (e)",
+            "\\text{A,D};                  a,d",
+            "\\mbox{Saturday};             saturday",
+            "864 \\mbox{ inches}^2;        864",
+            "\\text{(C;                    \\text{(c",
             "50\\%;                        50",
             "50%;                          50",
             "\\sqrt{.5};                   \\sqrt{0.5}",
@@ -40,6 +46,7 @@ class MathNormalizerTest {
             "\\sqrt2\\sqrt3;               \\sqrt{2}\\sqrt{3}",
             "\\frac12;                     \\frac{1}{2}",
             "\\frac1{72};                  \\frac{1}{72}",
+            "\\frac{270}7;                 \\frac{270}{7}",
             "\\frac{a}{b};                 \\frac{a}{b}",
             "\\frac ab;                    \\frac{a}{b}",
             "3/4;                          \\frac{3}{4}",

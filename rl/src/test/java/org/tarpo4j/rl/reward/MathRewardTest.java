@@ -51,10 +51,10 @@ class MathRewardTest {
     }
 
     @Test
-    void candidatesPreferBoxThenSpanThenTextOrNumber() {
+    void candidatesPreferBoxThenSpanThenNumberOrText() {
         assertEquals(List.of("3"), MathReward.candidates(" \\boxed{3} $4$ 5"));
         assertEquals(List.of("4"), MathReward.candidates(" $4$ 5"));
-        assertEquals(List.of("it is 5.", "5"), MathReward.candidates(" it is 5. "));
+        assertEquals(List.of("5", "it is 5."), MathReward.candidates(" it is 5. "));
         assertEquals(List.of("\\frac{17}{6}"), MathReward.candidates(" \\frac{17}{6}"));
         assertEquals(List.of(), MathReward.candidates(" \\boxed{3 "));
     }

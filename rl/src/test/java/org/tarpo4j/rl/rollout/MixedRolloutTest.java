@@ -31,7 +31,11 @@ class MixedRolloutTest {
 
     /** Teacher-forces the stored completions and compares per-step log-probs with the rollout's. */
     private static double recomputeGap(Policy policy, List<int[]> prompts, List<Completion> cs, boolean routes) {
-        PolicyLoss.attachLogProbs(policy, 1.0, Set.of(0, 1));
+        return recomputeGap(policy, prompts, cs, routes, 1.0);
+    }
+
+    private static double recomputeGap(Policy policy, List<int[]> prompts, List<Completion> cs, boolean routes, double temperature) {
+        PolicyLoss.attachLogProbs(policy, temperature, Set.of(0, 1));
         TrainingBatch batch = new TrainingBatch(promptsPerCompletion(prompts, cs), cs, 0, policy.softInput().topK());
         Map<String, INDArray> ph = batch.modelInputs(policy, false);
         ph.put(PolicyLoss.COMPLETION_MASK, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.completionMask));
@@ -59,6 +63,57 @@ class MixedRolloutTest {
         assertTrue(soft > 0.25 * steps && soft < 0.75 * steps, soft + " soft of " + steps);
         double gap = recomputeGap(policy, RlTestModels.prompts(), cs, true);
         assertTrue(gap <= 1e-4, "max |rollout - recompute| = " + gap);
+    }
+
+    @Test
+    void rolloutAndRecomputeAgreeAtThePapersSamplingAndWithUnrenormalisedWeights() {
+        // the method's sampling (temperature 0.5, top-k 50) on a vocabulary larger than 50, so top-k cuts, and the
+        // mixture weights as the raw top-k probabilities: the released code's rollout weights, kept for the recompute
+        var c = RlTestModels.config();
+        var config = new org.tarpo4j.models.config.ModelConfig(c.modelType(), c.hiddenSize(), c.numHiddenLayers(),
+                c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), c.intermediateSize(), 97, c.rmsNormEps(), c.ropeTheta(),
+                c.ropeScaling(), c.maxPositionEmbeddings(), c.tieWordEmbeddings(), c.qkvBias(), c.outputBias(), c.mlpBias(),
+                c.bosTokenId(), c.eosTokenIds(), c.padTokenId(), c.torchDtype());
+        CausalLm lm = CausalLm.initialise(config, 12, null);
+        lm.parameters().asMap().forEach((k, v) -> { if (!k.endsWith("norm.weight")) v.muli(12); });
+        Policy policy = new Policy(lm, LatentMode.TARPO, new org.tarpo4j.layers.tarpo.SoftInputConfig(10, false),
+                org.tarpo4j.layers.tarpo.RouterConfig.withHardBias(0.0), null);
+        RolloutConfig rc = new RolloutConfig(4, org.tarpo4j.models.generation.SamplingConfig.sample(0.5, 50, 1.0), 12, false, "@@",
+                Set.of(2), Set.of(0, 1), 0);
+        List<Completion> cs = new MixedRollout(policy, rc, RlTestModels.text()).generate(RlTestModels.prompts(), new Rng(13));
+        int soft = 0, unnormalised = 0;
+        for (Completion x : cs) {
+            for (int t = 0; t < x.length(); t++) {
+                if (x.routes()[t] == 0) continue;
+                soft++;
+                double sum = 0;
+                for (float w : x.softWeights()[t]) sum += w;
+                if (sum < 1 - 1e-4) unnormalised++;
+            }
+        }
+        assertTrue(soft > 10, "soft steps: " + soft);
+        assertTrue(unnormalised > soft / 2, "the weights are the raw probabilities: " + unnormalised + " of " + soft + " sum below 1");
+        double gap = recomputeGap(policy, RlTestModels.prompts(), cs, true, 0.5);
+        assertTrue(gap <= 1e-4, "max |rollout - recompute| = " + gap);
+    }
+
+    @Test
+    void theStepThatEmitsTheMarkerIsStillRoutedFreely() {
+        // a router that routes ~95% soft: were the marker step forced hard, none of them would be soft
+        Policy policy = RlTestModels.policy(RlTestModels.model(5), LatentMode.TARPO, -3.0);
+        TextDecoder text = RlTestModels.text();
+        List<Completion> cs = new MixedRollout(policy, RlTestModels.rollout(8, 30, "#"), text).generate(RlTestModels.prompts(), new Rng(9));
+        int markerSteps = 0, softMarkerSteps = 0;
+        for (Completion c : cs) {
+            for (int t = 0; t < c.length(); t++) {
+                if (!text.token(c.tokens()[t]).contains("#")) continue;
+                markerSteps++; // the first step whose token completes the marker
+                softMarkerSteps += c.routes()[t];
+                break;
+            }
+        }
+        assertTrue(markerSteps >= 10, "too few completions with the marker: " + markerSteps);
+        assertTrue(softMarkerSteps > markerSteps / 2, softMarkerSteps + " of " + markerSteps + " marker steps soft");
     }
 
     @Test

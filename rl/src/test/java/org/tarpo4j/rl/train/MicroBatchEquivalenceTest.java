@@ -39,7 +39,12 @@ class MicroBatchEquivalenceTest {
                 List<int[]> prompts = new ArrayList<>();
                 List<int[]> perCompletion = new ArrayList<>();
                 for (Problem p : TrainerTestSupport.problems().subList(0, c.promptsPerStep)) prompts.add(TrainerTestSupport.encoder().encode(p));
-                List<Completion> completions = trainer.rollout().generate(prompts, 11L);
+                // a seed whose completions both stop and run out of length: masking then leaves rows with and without tokens
+                List<Completion> completions = null;
+                for (long seed = 11; seed < 60 && (completions == null || !mixed(completions)); seed++) {
+                    completions = trainer.rollout().generate(prompts, seed);
+                }
+                assertTrue(mixed(completions), "no seed gave stopped and truncated completions");
                 for (Completion x : completions) perCompletion.add(prompts.get(x.promptIndex()));
                 double[] advantages = new double[completions.size()];
                 for (int i = 0; i < advantages.length; i++) advantages[i] = Math.sin(1.7 * i + 0.3);
@@ -52,6 +57,10 @@ class MicroBatchEquivalenceTest {
                 }
             }
         }
+    }
+
+    private static boolean mixed(List<Completion> cs) {
+        return cs.stream().anyMatch(Completion::stopped) && cs.stream().anyMatch(c -> !c.stopped());
     }
 
     private static Map<String, Object> gradient(TarpoTrainer trainer, TarpoConfig base, String lossType, Integer size,

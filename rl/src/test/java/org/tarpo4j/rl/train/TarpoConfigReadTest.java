@@ -22,13 +22,12 @@ class TarpoConfigReadTest {
         return Files.writeString(dir.resolve("run.json"), "{" + BASE + (extra.isEmpty() ? "" : ", " + extra) + "}");
     }
 
-    /** Reading fails with a message naming the file and the key (in either spelling). */
+    /** Reading fails with a message naming the file and the key. */
     private void rejected(Path file, Map<String, String> overrides, String key) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TarpoConfig.read(file, overrides), key);
         String m = e.getMessage();
         assertTrue(m.contains(file.getFileName().toString()), m);
-        String camel = TarpoConfig.camel(key);
-        assertTrue(m.contains(key) || m.contains(camel), "'" + key + "' not in: " + m);
+        assertTrue(m.contains(key), "'" + key + "' not in: " + m);
     }
 
     @Test
@@ -85,5 +84,47 @@ class TarpoConfigReadTest {
         Path empty = Files.writeString(dir.resolve("e.yaml"), "");
         String m = assertThrows(IllegalArgumentException.class, () -> TarpoConfig.read(empty, Map.of())).getMessage();
         assertTrue(m.contains("e.yaml") && m.contains("empty"), m);
+    }
+
+    @Test
+    void everyKeyIsSnakeCaseWithADefaultAndADescription() throws IOException {
+        java.util.List<TarpoConfig.Key> keys = TarpoConfig.keys();
+        assertTrue(keys.size() > 40, "keys: " + keys.size());
+        for (TarpoConfig.Key k : keys) {
+            assertTrue(k.name().matches("[a-z][a-z0-9]*(_[a-z0-9]+)*"), "not snake_case: " + k.name());
+            assertTrue(k.description().length() > 10, "no description: " + k.name());
+        }
+        // the listed keys are exactly what a saved config holds, and a file of every key at its default reads back
+        var saved = new com.fasterxml.jackson.databind.ObjectMapper().readTree(TarpoConfig.defaults(Map.of()).toJson());
+        java.util.List<String> savedKeys = new java.util.ArrayList<>();
+        saved.fieldNames().forEachRemaining(savedKeys::add);
+        assertEquals(keys.stream().map(TarpoConfig.Key::name).toList(), savedKeys);
+        StringBuilder file = new StringBuilder("{");
+        for (TarpoConfig.Key k : keys) file.append(file.length() > 1 ? ", " : "").append('"').append(k.name()).append("\": ").append(k.defaultValue());
+        Path all = Files.writeString(dir.resolve("all.json"), file.append('}').toString());
+        assertEquals(TarpoConfig.defaults(Map.of()).toJson(), TarpoConfig.read(all, Map.of()).toJson());
+        String table = TarpoConfig.keyTable();
+        String flat = table.replaceAll("\\s+", " ");
+        for (TarpoConfig.Key k : keys) assertTrue(flat.contains(" " + k.name() + " = " + k.defaultValue() + " " + k.description()), k.name());
+    }
+
+    @Test
+    void camelCaseKeysAreUnknownAndTheErrorSaysTheSnakeCaseName() throws IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TarpoConfig.read(json("\"maxSteps\": 3"), Map.of()));
+        assertTrue(e.getMessage().contains("unknown key 'maxSteps'") && e.getMessage().contains("'max_steps'"), e.getMessage());
+        // on the command line a dash is an underscore
+        assertEquals(3, TarpoConfig.read(json(""), Map.of("max-steps", "3")).maxSteps);
+        assertEquals(4, TarpoConfig.read(json(""), Map.of("max_steps", "4")).maxSteps);
+        rejected(json(""), new java.util.LinkedHashMap<>(Map.of("max-steps", "3", "max_steps", "4")), "max_steps");
+    }
+
+    @Test
+    void aSavedConfigIsSnakeCaseAndReadsBackAsIs() throws IOException {
+        TarpoConfig c = TarpoConfig.read(json("\"max_steps\": 7, \"output_dir\": \"runs/x\""), Map.of("beta", "0.01"));
+        String saved = c.toJson();
+        assertTrue(saved.contains("\"max_steps\" : 7") && saved.contains("\"output_dir\" : \"runs/x\""), saved);
+        assertTrue(!saved.matches("(?s).*\"[a-z]+[A-Z]\\w*\" :.*"), "a camelCase key in: " + saved);
+        Path file = Files.writeString(dir.resolve("trainer_config.json"), saved);
+        assertEquals(saved, TarpoConfig.read(file, Map.of()).toJson());
     }
 }

@@ -181,12 +181,47 @@ class TarpoTrainerTest {
         for (String key : List.of("reward", "reward_std", "frac_reward_zero_std", "completions/mean_length", "completions/min_length",
                 "completions/max_length", "completions/clipped_ratio", "kl", "kl_route", "entropy", "route_entropy", "soft_ratio",
                 "effective_tokens", "clip_ratio/region_mean", "grad_norm", "learning_rate", "action_learning_rate",
-                "time/rollout_s", "time/reference_s", "time/update_s", "rewards/d_fraction/mean")) {
+                "time/rollout_s", "time/reference_s", "time/update_s", "rewards/d_fraction/mean", "rewards/d_fraction/std",
+                "num_tokens", "clip_ratio/low_mean", "clip_ratio/high_mean")) {
             assertTrue(lines.get(0).containsKey(key), "missing metric " + key);
         }
         List<String> completions = new ArrayList<>(Files.readAllLines(tmp.resolve(MetricsLog.COMPLETIONS)));
         assertEquals(2 * 2 * 4, completions.size());
+        // TRL's meanings, recomputed from the logged completions: rewards/<name>/std over the step's 8 completions
+        // (Bessel), num_tokens = prompt (3 ids) + completion tokens so far, epoch = passes over the 6 problems
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long tokens = 0;
+        for (int step = 1; step <= 2; step++) {
+            double[] r = new double[8];
+            for (int i = 0; i < 8; i++) r[i] = json.readTree(completions.get((step - 1) * 8 + i)).get("reward").asDouble();
+            double mean = java.util.Arrays.stream(r).average().orElseThrow(), ss = 0;
+            for (double v : r) ss += (v - mean) * (v - mean);
+            var m = lines.get(step - 1);
+            assertEquals(Math.sqrt(ss / 7), ((Number) m.get("rewards/d_fraction/std")).doubleValue(), 1e-12);
+            tokens += 8 * 3 + Math.round(8 * ((Number) m.get("completions/mean_length")).doubleValue());
+            assertEquals(tokens, ((Number) m.get("num_tokens")).longValue(), "step " + step);
+            assertEquals(2.0 * step / 6, ((Number) m.get("epoch")).doubleValue(), 1e-12, "step " + step);
+        }
         assertTrue(completions.stream().anyMatch(l -> l.contains(MetricsLog.SOFT_OPEN)), "soft steps are marked");
         assertTrue(Files.isDirectory(CheckpointManager.directory(tmp, 2)), "a checkpoint at the end");
+    }
+
+    @Test
+    void clipRatiosSplitIntoTheLowAndTheHighSide(@TempDir Path tmp) throws Exception {
+        // a second update on the same rollout moves the ratio off 1; a narrow clip range makes both sides bind
+        TarpoConfig c = TrainerTestSupport.config("grpo", false);
+        c.maxSteps = 3;
+        c.numIterations = 2;
+        c.epsilon = 0.01;
+        c.learningRate = 5e-2;
+        TrainerTestSupport.trainer(c, RlTestModels.model(7), tmp).train();
+        double low = 0, high = 0;
+        for (var m : MetricsLog.read(tmp)) {
+            double l = ((Number) m.get("clip_ratio/low_mean")).doubleValue(), h = ((Number) m.get("clip_ratio/high_mean")).doubleValue();
+            assertEquals(((Number) m.get("clip_ratio/region_mean")).doubleValue(), l + h, 1e-6, "region = low + high");
+            low += l;
+            high += h;
+        }
+        assertTrue(low > 0 && high > 0, "both sides clipped somewhere: low " + low + ", high " + high);
     }
 }

@@ -3,6 +3,8 @@ package org.tarpo4j.models.decoder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.GraphRun;
+import org.tarpo4j.layers.core.NativeArrays;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ public final class GraphDecoder implements IncrementalDecoder {
     private final List<String> extraOutputs;
     private final INDArray[] keys, values;
     private INDArray attentionMask;
+    private final NativeArrays lastOutputs = new NativeArrays();  // released by the next call
 
     /** @param extraOutputs graph outputs to return besides logits and hidden states (e.g. router logits) */
     public GraphDecoder(DecoderGraph model, int batch, List<String> extraOutputs) {
@@ -51,18 +54,31 @@ public final class GraphDecoder implements IncrementalDecoder {
             outputs.add(DecoderGraph.presentValue(l));
         }
         outputs.addAll(extraOutputs);
-        Map<String, INDArray> out = model.sd().output(ph, outputs);
+        Map<String, INDArray> out = GraphRun.outputs(model.sd(), ph, outputs); // copies: the session reuses its arrays
+        lastOutputs.close(); // only now: the input may hold one of them (a hidden state fed back)
         for (int l = 0; l < layers; l++) {
-            // detached: the session may reuse its arrays on the next call
-            keys[l] = out.get(DecoderGraph.presentKey(l)).dup();
-            values[l] = out.get(DecoderGraph.presentValue(l)).dup();
+            if (keys[l] != values[l]) NativeArrays.close(values[l]);
+            NativeArrays.close(keys[l]);
+            keys[l] = out.get(DecoderGraph.presentKey(l));
+            values[l] = out.get(DecoderGraph.presentValue(l));
         }
+        NativeArrays.close(attentionMask);
         attentionMask = mask;
         Map<String, INDArray> extra = new LinkedHashMap<>();
-        for (String name : extraOutputs) extra.put(name, out.get(name).dup());
-        return new StepOutput(out.get(DecoderGraph.LOGITS).dup(), out.get(DecoderGraph.HIDDEN_STATES).dup(), extra);
+        for (String name : extraOutputs) extra.put(name, lastOutputs.track(out.get(name)));
+        return new StepOutput(lastOutputs.track(out.get(DecoderGraph.LOGITS)), lastOutputs.track(out.get(DecoderGraph.HIDDEN_STATES)), extra);
     }
 
     @Override
     public long cachedLength() { return attentionMask.size(1); }
+
+    @Override
+    public void close() {
+        lastOutputs.close();
+        for (int l = 0; l < keys.length; l++) {
+            if (keys[l] != values[l]) NativeArrays.close(values[l]);
+            NativeArrays.close(keys[l]);
+        }
+        NativeArrays.close(attentionMask);
+    }
 }

@@ -58,7 +58,13 @@ public final class Generator {
         MemoryPlan.generation(model, prompts.size(), width, newTokens, parameterCount).requireWithinLimit();
         PromptBatch batch = new PromptBatch(prompts, config.padTokenId());
         int b = batch.rows();
-        IncrementalDecoder decoder = decoders.apply(b);
+        try (IncrementalDecoder decoder = decoders.apply(b)) {
+            return generate(decoder, batch, config, newTokens);
+        }
+    }
+
+    private GenerationResult generate(IncrementalDecoder decoder, PromptBatch batch, GenerationConfig config, int newTokens) {
+        int b = batch.rows(), vocab = model.vocabSize();
         LogitsProcessor processor = new LogitsProcessor(config.sampling(), vocab, config.bannedTokenIds());
         Rng[] rng = new Rng[b];
         for (int r = 0; r < b; r++) rng[r] = Rng.forRow(config.seed(), r, 0);

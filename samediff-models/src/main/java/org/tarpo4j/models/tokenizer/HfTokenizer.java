@@ -101,10 +101,36 @@ public final class HfTokenizer implements AutoCloseable {
      * @return the ids
      */
     public int[] encode(String text, boolean addSpecialTokens) {
-        long[] ids = djl.encode(text, addSpecialTokens, false).getIds();
+        long[] ids;
+        try {
+            ids = djl.encode(text, addSpecialTokens, false).getIds();
+        } catch (RuntimeException e) {
+            throw unencodable(text, e);
+        }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) out[i] = Math.toIntExact(ids[i]);
         return out;
+    }
+
+    /**
+     * Why {@code text} could not be encoded, naming the first character the tokenizer cannot encode on its own (a
+     * vocabulary without an unknown token, e.g. a character-level one, rejects it; the library only says
+     * "Missing [UNK] token").
+     */
+    private IllegalArgumentException unencodable(String text, RuntimeException cause) {
+        java.util.Set<Integer> tried = new java.util.HashSet<>();
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            int cp = text.codePointAt(i);
+            if (!tried.add(cp)) continue;
+            try {
+                djl.encode(new String(Character.toChars(cp)), false, false);
+            } catch (RuntimeException e) {
+                return new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "the tokenizer cannot encode the character '%s' (U+%04X) at offset %d of the text: it is not in its "
+                                + "vocabulary, which has no unknown token", new String(Character.toChars(cp)), cp, i), cause);
+            }
+        }
+        return new IllegalArgumentException("the tokenizer could not encode the text: " + cause.getMessage(), cause);
     }
 
     /**

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.tarpo4j.rl.train.TarpoConfig;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,10 +28,10 @@ final class RunConfigFuzz {
     /** Values out of range for each key (snake_case, as in TRL's configs), as they would be written on a command line. */
     private static final Map<String, List<String>> OUT_OF_RANGE = outOfRange();
     /** Keys whose null is not allowed. */
-    private static final Set<String> NOT_NULLABLE = Set.of("numGenerations", "promptsPerStep", "maxSteps", "beta", "epsilon",
-            "numIterations", "lossType", "scaleRewards", "temperature", "topK", "topP", "maxCompletionLength", "learningRate",
-            "lrSchedulerType", "warmupRatio", "mode", "actionBias", "softTopK", "answerMarker", "referenceContext", "useLora",
-            "loraRank", "loraTargets", "rewardWeights", "dataFormat", "outputDir", "seed", "adamEpsilon");
+    private static final Set<String> NOT_NULLABLE = Set.of("num_generations", "prompts_per_step", "max_steps", "beta", "epsilon",
+            "num_iterations", "loss_type", "scale_rewards", "temperature", "top_k", "top_p", "max_completion_length", "learning_rate",
+            "lr_scheduler_type", "warmup_ratio", "mode", "action_bias", "soft_top_k", "answer_marker", "reference_context", "use_lora",
+            "lora_rank", "lora_targets", "reward_weights", "data_format", "output_dir", "seed", "adam_epsilon");
     private static final List<String> ENUMS = List.of("mode", "loss_type", "scale_rewards", "lr_scheduler_type",
             "reference_context", "data_format");
 
@@ -54,7 +52,6 @@ final class RunConfigFuzz {
         m.put("num_iterations", List.of("0"));
         m.put("max_completion_length", List.of("0", "-1"));
         m.put("soft_top_k", List.of("0", "-2"));
-        m.put("logging_steps", List.of("0"));
         m.put("save_steps", List.of("-1"));
         m.put("log_completions_steps", List.of("-1"));
         m.put("beta", List.of("-0.1", "Infinity", "NaN"));
@@ -82,15 +79,11 @@ final class RunConfigFuzz {
         return m;
     }
 
-    /** The config's keys: its public fields, camelCase. */
+    /** The config's keys, snake_case, as the config lists them. */
     static Set<String> keys() {
         Set<String> keys = new TreeSet<>();
-        for (Field f : TarpoConfig.class.getFields()) if (!Modifier.isStatic(f.getModifiers())) keys.add(f.getName());
+        for (TarpoConfig.Key k : TarpoConfig.keys()) keys.add(k.name());
         return keys;
-    }
-
-    static String snake(String camel) {
-        return camel.replaceAll("([A-Z])", "_$1").toLowerCase();
     }
 
     static String camel(String snake) {
@@ -150,7 +143,7 @@ final class RunConfigFuzz {
         else config.set(key, TensorFileSpec.JSON.readTree(value));
         write(file, config);
         return reading(file, overrides, label + (onTheCommandLine ? " (command line)" : ""))
-                .naming(key, camel(key), key.replace('_', '-'));
+                .naming(key, key.replace('_', '-'));
     }
 
     private static FuzzCase reading(Path file, Map<String, String> overrides, String label) {
@@ -162,7 +155,7 @@ final class RunConfigFuzz {
         Set<String> known = Set.copyOf(keys);
         String typo;
         do {
-            StringBuilder b = new StringBuilder(snake(keys.get(rnd.nextInt(keys.size()))));
+            StringBuilder b = new StringBuilder(keys.get(rnd.nextInt(keys.size())));
             int at = rnd.nextInt(b.length());
             switch (rnd.nextInt(3)) {
                 case 0 -> b.deleteCharAt(at);
@@ -170,7 +163,7 @@ final class RunConfigFuzz {
                 default -> b.setCharAt(at, (char) rnd.nextInt('a', 'z' + 1));
             }
             typo = b.toString();
-        } while (typo.isEmpty() || known.contains(camel(typo)) || !Character.isLetter(typo.charAt(0)));
+        } while (typo.isEmpty() || known.contains(typo.replace('-', '_')) || !Character.isLetter(typo.charAt(0)));
         return reading(rnd, file, valid(rnd), typo, "1", "unknown key " + typo);
     }
 
@@ -186,34 +179,33 @@ final class RunConfigFuzz {
     }
 
     private static FuzzCase wrongType(SplittableRandom rnd, Path file, List<String> keys) throws IOException {
-        String key = snake(keys.get(rnd.nextInt(keys.size())));
+        String key = keys.get(rnd.nextInt(keys.size()));
         String[] values = {"\"abc\"", "[1, 2]", "{\"a\": 1}", "true", "\"\""};
         String value = values[rnd.nextInt(values.length)];
-        String camelKey = camel(key);
         // a string is a valid value of a string key, and true of a boolean one: pick a value of the wrong kind
-        if (stringKey(camelKey) && (value.startsWith("\"") || value.equals("true"))) value = "[1, 2]";
-        if (booleanKey(camelKey) && value.equals("true")) value = "\"abc\"";
-        if (camelKey.equals("rewardWeights") && value.startsWith("{")) value = "\"abc\"";
-        if (listKey(camelKey) && value.startsWith("[")) value = "{\"a\": 1}";
+        if (stringKey(key) && (value.startsWith("\"") || value.equals("true"))) value = "[1, 2]";
+        if (booleanKey(key) && value.equals("true")) value = "\"abc\"";
+        if (key.equals("reward_weights") && value.startsWith("{")) value = "\"abc\"";
+        if (listKey(key) && value.startsWith("[")) value = "{\"a\": 1}";
         return reading(rnd, file, valid(rnd), key, value, key + " = " + value);
     }
 
     private static boolean stringKey(String k) {
-        return Set.of("modelPath", "trainData", "dataFormat", "outputDir", "lossType", "scaleRewards", "lrSchedulerType", "mode",
-                "answerMarker", "referenceContext").contains(k);
+        return Set.of("model_path", "train_data", "data_format", "output_dir", "loss_type", "scale_rewards", "lr_scheduler_type", "mode",
+                "answer_marker", "reference_context").contains(k);
     }
 
     private static boolean booleanKey(String k) {
-        return Set.of("maskTruncatedCompletions", "softRenormalise", "tokenLossOnSoftSteps", "greedyRouting", "useLora").contains(k);
+        return Set.of("mask_truncated_completions", "soft_renormalise", "token_loss_on_soft_steps", "greedy_routing", "use_lora").contains(k);
     }
 
     private static boolean listKey(String k) {
-        return Set.of("bannedTokenIds", "loraTargets").contains(k);
+        return Set.of("banned_token_ids", "lora_targets").contains(k);
     }
 
     private static FuzzCase nullValue(SplittableRandom rnd, Path file, List<String> keys) throws IOException {
         List<String> candidates = keys.stream().filter(NOT_NULLABLE::contains).toList();
-        String key = snake(candidates.get(rnd.nextInt(candidates.size())));
+        String key = candidates.get(rnd.nextInt(candidates.size()));
         return reading(rnd, file, valid(rnd), key, "null", key + " = null");
     }
 
@@ -244,7 +236,7 @@ final class RunConfigFuzz {
         List<String> values = TWO_VALID_VALUES.get(key);
         ObjectNode c = valid(rnd);
         c.remove(key);
-        // the same spelling twice, or snake_case and camelCase (one-word keys have only one spelling)
+        // the same spelling twice, or snake_case and camelCase (one-word keys have only one spelling; camelCase is unknown)
         String second = rnd.nextBoolean() ? key : camel(key);
         String text;
         if (file.toString().endsWith(".yaml")) {

@@ -13,6 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tarpo4j.layers.AttentionMask;
 import org.tarpo4j.layers.RopeScaling;
 import org.tarpo4j.layers.core.HostArrays;
+import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.HrpoGateMixer;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
@@ -41,9 +42,9 @@ import java.util.Map;
  * and TARPO's router logits as {@code extra.get(}{@value ActionHeadRouter#LOGITS}{@code )} when asked for.
  *
  * <p>Weights are the model's own arrays ({@link FastWeights}: no copy of any matrix), read at every step. The cache grows (by copying) if more than {@code maxLength} positions are fed; size it to avoid that.
- * A single step's logits are the decoder's own buffer, overwritten by the next step (a fresh {@code [B, V]} array cost
- * ~170 µs a step at B = 8, V = 8192, mostly page faults); they may be column-major.
- * Every other output is a fresh array. Not thread-safe.
+ * Every output is the decoder's own buffer, valid until the next call (a fresh {@code [B, V]} array for a step's logits
+ * cost ~170 µs a step at B = 8, V = 8192, mostly page faults; fresh outputs also wait for the garbage collector to free
+ * them); logits may be column-major. {@link #close} releases every native buffer at once. Not thread-safe.
  */
 public final class FastDecoder implements IncrementalDecoder {
     private final FastWeights w;
@@ -57,6 +58,9 @@ public final class FastDecoder implements IncrementalDecoder {
     private int[][] valid, keyPosition;          // per row and cached position
     private final int[] validCount;
     private final Map<Integer, Work> work = new HashMap<>();
+    private final NativeArrays owned = new NativeArrays();        // buffers, cache and tables: released by close()
+    private final NativeArrays stepScratch = new NativeArrays();  // a step's temporaries: released when it ends
+    private INDArray prefillLogits;                               // the last prefill's output: released by the next call
 
     /** Optional per-section wall times of single-token steps (for profiling; off unless {@link #profile} is set). */
     public static final class Profile {
@@ -123,8 +127,8 @@ public final class FastDecoder implements IncrementalDecoder {
         this.keys = new INDArray[c.numHiddenLayers()];
         this.values = new INDArray[c.numHiddenLayers()];
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = Nd4j.create(dt, batch, kvHeads, capacity, headDim);
-            values[l] = Nd4j.create(dt, batch, kvHeads, capacity, headDim);
+            keys[l] = owned.track(Nd4j.create(dt, batch, kvHeads, capacity, headDim));
+            values[l] = owned.track(Nd4j.create(dt, batch, kvHeads, capacity, headDim));
         }
         resetViews();
         this.valid = new int[batch][capacity];
@@ -134,6 +138,16 @@ public final class FastDecoder implements IncrementalDecoder {
 
     @Override
     public long cachedLength() { return length; }
+
+    /** Releases the cache, the buffers and the last outputs: the decoder cannot be used afterwards. */
+    @Override
+    public void close() {
+        NativeArrays.close(prefillLogits);
+        prefillLogits = null;
+        stepScratch.close();
+        owned.close();
+        work.clear();
+    }
 
     /**
      * Buffers for one step width T (prefill and single steps each get theirs, made on first use), and the ops bound to
@@ -174,22 +188,22 @@ public final class FastDecoder implements IncrementalDecoder {
             this.t = t;
             this.n = batch * t;
             char order = n > MATVEC_ROWS ? 'f' : 'c';
-            x = Nd4j.create(dt, new long[]{n, d}, order);
-            normed = Nd4j.create(dt, new long[]{n, d}, order);
-            qkvRaw = Nd4j.create(dt, new long[]{n, qkvWidth}, 'f');
-            qk = Nd4j.create(dt, n, ropeWidth);
-            v = Nd4j.create(dt, n, (long) kvHeads * headDim);
-            swapped = Nd4j.create(dt, n, ropeWidth);
-            cos = Nd4j.create(dt, n, ropeWidth);
-            sin = Nd4j.create(dt, n, ropeWidth);
-            gateUp = Nd4j.create(dt, new long[]{n, 2L * ff}, order);
-            inv = Nd4j.create(dt, n, 1);
-            queries = Nd4j.create(dt, batch, kvHeads, (long) rep * t, headDim);
-            mixed = Nd4j.create(dt, n, (long) heads * headDim);
-            attnOut = Nd4j.create(dt, batch, kvHeads, (long) rep * t, headDim);
-            hidden = Nd4j.create(dt, n, d);
-            ids = Nd4j.create(DataType.INT32, n);
-            positions = Nd4j.create(DataType.INT32, n);
+            x = owned.track(Nd4j.create(dt, new long[]{n, d}, order));
+            normed = owned.track(Nd4j.create(dt, new long[]{n, d}, order));
+            qkvRaw = owned.track(Nd4j.create(dt, new long[]{n, qkvWidth}, 'f'));
+            qk = owned.track(Nd4j.create(dt, n, ropeWidth));
+            v = owned.track(Nd4j.create(dt, n, (long) kvHeads * headDim));
+            swapped = owned.track(Nd4j.create(dt, n, ropeWidth));
+            cos = owned.track(Nd4j.create(dt, n, ropeWidth));
+            sin = owned.track(Nd4j.create(dt, n, ropeWidth));
+            gateUp = owned.track(Nd4j.create(dt, new long[]{n, 2L * ff}, order));
+            inv = owned.track(Nd4j.create(dt, n, 1));
+            queries = owned.track(Nd4j.create(dt, batch, kvHeads, (long) rep * t, headDim));
+            mixed = owned.track(Nd4j.create(dt, n, (long) heads * headDim));
+            attnOut = owned.track(Nd4j.create(dt, batch, kvHeads, (long) rep * t, headDim));
+            hidden = owned.track(Nd4j.create(dt, n, d));
+            ids = owned.track(Nd4j.create(DataType.INT32, n));
+            positions = owned.track(Nd4j.create(DataType.INT32, n));
             INDArrayIndex all = NDArrayIndex.all();
             qPart = qk.get(all, NDArrayIndex.interval(0, heads * headDim));
             kPart = qk.get(all, NDArrayIndex.interval(heads * headDim, ropeWidth));
@@ -265,9 +279,9 @@ public final class FastDecoder implements IncrementalDecoder {
                 downBias[l] = layer.downBias() == null ? null : BoundOp.pairwise("add", x, layer.downBias(), x);
             }
             // single steps reuse one head output (see the class comment); a prefill's logits go into a fresh array
-            logitsRaw = t == 1 ? Nd4j.create(dt, new long[]{n, c.vocabSize()}, order) : null;
+            logitsRaw = t == 1 ? owned.track(Nd4j.create(dt, new long[]{n, c.vocabSize()}, order)) : null;
             headProj = t == 1 ? new Projection(hidden, w.head(), logitsRaw, false) : null;
-            routerOut = routeLogits ? Nd4j.create(dt, n, 2) : null;
+            routerOut = routeLogits ? owned.track(Nd4j.create(dt, n, 2)) : null;
             routerProj = routeLogits ? new Projection(hidden, w.routerWeight(), routerOut, false) : null;
             routerBias = routeLogits ? BoundOp.pairwise("add", routerOut, w.routerBias(), routerOut) : null;
         }
@@ -276,7 +290,7 @@ public final class FastDecoder implements IncrementalDecoder {
 
         /** The {@code [N, r]} scratch buffer of a rank-r adapter (null without one). */
         private INDArray low(FastWeights.Adapter a) {
-            return a == null ? null : lows.computeIfAbsent((int) a.a().size(0), r -> Nd4j.create(dt, (long) n, r));
+            return a == null ? null : lows.computeIfAbsent((int) a.a().size(0), r -> owned.track(Nd4j.create(dt, (long) n, r)));
         }
 
         private Mixture mixture;
@@ -296,7 +310,7 @@ public final class FastDecoder implements IncrementalDecoder {
         INDArray scores(int s) {
             if (scoresByS == null || s >= scoresByS.length) {
                 int cap = Math.max(capacity, s) + 1;
-                scoresFlat = Nd4j.createUninitialized(dt, (long) batch * heads * t * cap);
+                scoresFlat = owned.track(Nd4j.createUninitialized(dt, (long) batch * heads * t * cap));
                 scoresByS = new INDArray[cap];
             }
             if (scoresByS[s] == null) {
@@ -314,9 +328,9 @@ public final class FastDecoder implements IncrementalDecoder {
 
         Mixture(Work wk, int k) {
             this.k = k;
-            rows = Nd4j.create(dt, (long) wk.n * (k + 1), d);
+            rows = owned.track(Nd4j.create(dt, (long) wk.n * (k + 1), d));
             INDArray slots = rows.reshape(wk.n, k + 1, d);
-            INDArray noIds = Nd4j.create(DataType.INT32, (long) wk.n * (k + 1)), noWeights = Nd4j.create(dt, wk.n, k + 1, 1);
+            INDArray noIds = owned.track(Nd4j.create(DataType.INT32, (long) wk.n * (k + 1))), noWeights = owned.track(Nd4j.create(dt, wk.n, k + 1, 1));
             gather = BoundOp.of("gather", new INDArray[]{w.embedding(), noIds}, rows, 0);
             weigh = BoundOp.pairwise("multiply", slots, noWeights, slots);
             sum = BoundOp.of("reduce_sum", new INDArray[]{slots}, wk.x, 1);
@@ -333,6 +347,8 @@ public final class FastDecoder implements IncrementalDecoder {
     @Override
     public StepOutput forward(StepInput in) {
         mark = System.nanoTime();
+        NativeArrays.close(prefillLogits);
+        prefillLogits = null;
         int t = (int) in.length();
         if (in.batch() != batch) throw new IllegalArgumentException("decoder has " + batch + " rows, input has " + in.batch());
         if (t <= 0) throw new IllegalArgumentException("no positions to feed");
@@ -419,7 +435,7 @@ public final class FastDecoder implements IncrementalDecoder {
             wk.headProj.run();
             logits = wk.logitsRaw;
         } else {
-            logits = Nd4j.create(dt, wk.n, c.vocabSize());
+            logits = prefillLogits = Nd4j.create(dt, wk.n, c.vocabSize());
             Nd4j.gemm(wk.hidden, w.head(), logits, false, true, 1.0, 0.0);
         }
         lap(11, t);
@@ -427,11 +443,12 @@ public final class FastDecoder implements IncrementalDecoder {
         if (routeLogits) {
             wk.routerProj.run();
             wk.routerBias.run();
-            extra.put(ActionHeadRouter.LOGITS, wk.routerOut.dup());
+            extra.put(ActionHeadRouter.LOGITS, wk.routerOut);
         }
         lap(12, t);
         if (profile != null && t == 1) profile.steps++;
-        return new StepOutput(logits, wk.hidden.dup(), extra);
+        stepScratch.close();
+        return new StepOutput(logits, wk.hidden, extra);
     }
 
     /** {@code inv = rsqrt(Σx² + d·eps)}, {@code [N, 1]}, three ops in place. */
@@ -537,7 +554,8 @@ public final class FastDecoder implements IncrementalDecoder {
             }
         }
         if (!any) return null;
-        return Nd4j.create(bias, new long[]{batch, 1, (long) rep * t, s}, DataType.FLOAT).castTo(dt);
+        INDArray floats = stepScratch.track(Nd4j.create(bias, new long[]{batch, 1, (long) rep * t, s}, DataType.FLOAT));
+        return dt == DataType.FLOAT ? floats : stepScratch.track(floats.castTo(dt));
     }
 
     /** The T new positions' input embeddings into {@code wk.x}. */
@@ -570,31 +588,32 @@ public final class FastDecoder implements IncrementalDecoder {
                     weights[base + 1 + j] = (double) routes[row] * softWeights[row * k + j];
                 }
             }
-            wk.mixture(k).run(Nd4j.createFromArray(allIds), Nd4j.create(weights, new long[]{n, k + 1, 1}, dt));
+            wk.mixture(k).run(stepScratch.track(Nd4j.createFromArray(allIds)),
+                    stepScratch.track(Nd4j.create(weights, new long[]{n, k + 1, 1}, dt)));
             return;
         }
-        INDArray idArray = Nd4j.createFromArray(ids);
+        INDArray idArray = stepScratch.track(Nd4j.createFromArray(ids));
         INDArray softIds = softIdArray.castTo(DataType.INT32);
         INDArray softWeights = require(in, HybridEmbeddingMixer.SOFT_WEIGHTS).castTo(dt).reshape(n, k);
         INDArray routes = require(in, HybridEmbeddingMixer.ROUTES).castTo(dt).reshape(n, 1);
         // HRPO: a ⊙ e + sqrt(1 - a² + 1e-8) ⊙ (i ⊙ p E / ‖p‖) where routes are 1, e elsewhere
         FastWeights.HrpoGate g = w.gate();
-        INDArray e = Nd4j.create(dt, n, d);
+        INDArray e = stepScratch.track(Nd4j.create(dt, n, d));
         gather(w.embedding(), idArray, e, 0);
-        INDArray norm = Transforms.sqrt(softWeights.mul(softWeights).sum(true, 1).addi(1e-12), false);
-        INDArray wn = softWeights.divColumnVector(norm);
-        INDArray rows = Nd4j.create(dt, (long) n * k, d);
+        INDArray norm = stepScratch.track(Transforms.sqrt(stepScratch.track(stepScratch.track(softWeights.mul(softWeights)).sum(true, 1)).addi(1e-12), false));
+        INDArray wn = stepScratch.track(softWeights.divColumnVector(norm));
+        INDArray rows = stepScratch.track(Nd4j.create(dt, (long) n * k, d));
         gather(w.embedding(), softIds.reshape((long) n * k), rows, 0);
-        INDArray mixture = rows.reshape(n, k, d).muli(wn.reshape(n, k, 1)).sum(1);
-        INDArray r = Nd4j.create(dt, n, d), i = Nd4j.create(dt, n, d);
+        INDArray mixture = stepScratch.track(rows.reshape(n, k, d).muli(wn.reshape(n, k, 1)).sum(1));
+        INDArray r = stepScratch.track(Nd4j.create(dt, n, d)), i = stepScratch.track(Nd4j.create(dt, n, d));
         Nd4j.gemm(e, g.rWeight(), r, false, true, 1.0, 0.0);
         Transforms.sigmoid(r.addiRowVector(g.rBias()), false);
         Nd4j.gemm(e, g.iWeight(), i, false, true, 1.0, 0.0);
         Transforms.sigmoid(i.addiRowVector(g.iBias()), false);
-        INDArray decay = Transforms.softPlus(g.lambda().neg(), false).muli(-HrpoGateMixer.C);  // [1, d]
+        INDArray decay = stepScratch.track(Transforms.softPlus(stepScratch.track(g.lambda().neg()), false).muli(-HrpoGateMixer.C));  // [1, d]
         INDArray a = Transforms.exp(r.muliRowVector(decay), false);
-        INDArray gated = a.mul(e).addi(Transforms.sqrt(a.mul(a).rsubi(1.0).addi(1e-8), false).muli(i.muli(mixture)));
-        wk.x.assign(gated.muliColumnVector(routes).addi(e.muliColumnVector(routes.rsub(1.0))));
+        INDArray gated = stepScratch.track(a.mul(e)).addi(stepScratch.track(Transforms.sqrt(stepScratch.track(a.mul(a)).rsubi(1.0).addi(1e-8), false)).muli(i.muli(mixture)));
+        wk.x.assign(gated.muliColumnVector(routes).addi(e.muliColumnVector(stepScratch.track(routes.rsub(1.0)))));
     }
 
     private static void gather(INDArray table, INDArray indices, INDArray out, int axis) {
@@ -627,7 +646,7 @@ public final class FastDecoder implements IncrementalDecoder {
     }
 
     private INDArray grow(INDArray cache, int grown) {
-        INDArray bigger = Nd4j.create(dt, batch, kvHeads, grown, headDim);
+        INDArray bigger = owned.track(Nd4j.create(dt, batch, kvHeads, grown, headDim));
         if (length > 0) {
             INDArrayIndex all = NDArrayIndex.all(), used = NDArrayIndex.interval(0, length);
             bigger.get(all, all, used, all).assign(cache.get(all, all, used, all));
@@ -665,7 +684,7 @@ public final class FastDecoder implements IncrementalDecoder {
                 sin[p * ropeWidth + col] = Math.sin(angle) * scale * (i < half ? -1 : 1);
             }
         }
-        return new INDArray[]{Nd4j.create(cos, new long[]{positions, ropeWidth}, dt),
-                Nd4j.create(sin, new long[]{positions, ropeWidth}, dt)};
+        return new INDArray[]{owned.track(Nd4j.create(cos, new long[]{positions, ropeWidth}, dt)),
+                owned.track(Nd4j.create(sin, new long[]{positions, ropeWidth}, dt))};
     }
 }
