@@ -24,18 +24,21 @@ final class GenericTraining {
     private GenericTraining() {}
 
     static int run(TarpoConfig c, boolean resume) throws Exception {
-        return run(c, resume, false);
+        return run(c, resume, false, System.out);
     }
 
-    /** @param planOnly print the step's memory plan and the batch sizes it picks, and stop (nothing is trained) */
-    static int run(TarpoConfig c, boolean resume, boolean planOnly) throws Exception {
+    /**
+     * @param planOnly print the step's memory plan and the batch sizes it picks, and stop (nothing is trained)
+     * @param out      where the summary goes: standard output when it is the command's result
+     */
+    static int run(TarpoConfig c, boolean resume, boolean planOnly, java.io.PrintStream out) throws Exception {
         if (c.modelPath == null) throw new IllegalArgumentException("config: model_path is required");
         if (c.trainData == null) throw new IllegalArgumentException("config: train_data is required");
         var rewards = RewardRegistry.weighted(c.rewardWeights, c.answerMarker); // an unknown name fails before the model loads
-        Path out = Path.of(c.outputDir);
-        if (!resume && !planOnly && (!CheckpointManager.steps(out).isEmpty() || Files.exists(out.resolve(MetricsLog.METRICS)))) {
+        Path dir = Path.of(c.outputDir);
+        if (!resume && !planOnly && (!CheckpointManager.steps(dir).isEmpty() || Files.exists(dir.resolve(MetricsLog.METRICS)))) {
             // appending a new run's metrics to an old run's would mix two runs in one log
-            throw new IllegalArgumentException("output_dir " + out + " already holds a run: continue it with --resume, or give "
+            throw new IllegalArgumentException("output_dir " + dir + " already holds a run: continue it with --resume, or give "
                     + "another --output_dir");
         }
         CausalLm model = CausalLm.fromPretrained(c.modelPath); // a directory or a hub id
@@ -44,19 +47,19 @@ final class GenericTraining {
         PromptBuilder prompts = new PromptBuilder(ChatTemplates.forModelType(model.config().modelType()));
         if (planOnly) {
             TarpoTrainer.Batching b = TarpoTrainer.plan(c, model, data.problems(), p -> prompts.encode(tok, p));
-            System.out.println(b.plan().table());
-            System.out.printf(Locale.ROOT, "rollout_batch_size %d, per_device_train_batch_size %d%n", b.rolloutRows(), b.microBatchRows());
+            out.println(b.plan().table());
+            out.printf(Locale.ROOT, "rollout_batch_size %d, per_device_train_batch_size %d%n", b.rolloutRows(), b.microBatchRows());
             return 0;
         }
         TarpoTrainer trainer = new TarpoTrainer(c, model, data.problems(), p -> prompts.encode(tok, p),
                 rewards, TextDecoder.of(tok, model.config().vocabSize()),
-                out);
-        Files.writeString(out.resolve(CheckpointManager.CONFIG), c.toJson()); // the config that ran, at the top of the run
-        if (resume) System.out.println("resumed at step " + trainer.resume());
+                dir);
+        Files.writeString(dir.resolve(CheckpointManager.CONFIG), c.toJson()); // the config that ran, at the top of the run
+        if (resume) out.println("resumed at step " + trainer.resume());
         List<StepMetrics> m = trainer.train();
         if (!m.isEmpty()) {
             StepMetrics last = m.get(m.size() - 1);
-            System.out.printf(Locale.ROOT, "done: step %d, reward %.3f, soft ratio %.3f, skipped steps %d; logs and checkpoints in %s%n",
+            out.printf(Locale.ROOT, "done: step %d, reward %.3f, soft ratio %.3f, skipped steps %d; logs and checkpoints in %s%n",
                     last.step(), last.get("reward"), last.get("soft_ratio"), trainer.skippedSteps(), c.outputDir);
         }
         return 0;

@@ -10,7 +10,7 @@ import java.util.List;
 @Command(name = "tarpo", mixinStandardHelpOptions = true, version = "tarpo4j 0.1.0",
         description = "TARPO (token-wise latent/explicit reasoning via action-routing policy optimisation) on SameDiff.",
         subcommands = {TrainCommand.class, SftCommand.class, EvalCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class, LogitsCommand.class, TokenizeCommand.class,
-                GenerateCommand.class, BenchCommand.class, InitCommand.class, ExportCommand.class,
+                GenerateCommand.class, BenchCommand.class, InitCommand.class, ExportCommand.class, SoakCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -73,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (config != null) {
             TarpoConfig c = TarpoConfig.read(config, configOverrides());
-            if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume, plan);
+            if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume, plan, System.out);
             // the embedded task with a given trainer config (e.g. a sweep's best_config.json)
             try (EmbeddedTask task = embedded.task()) {
                 Path run = EmbeddedLayout.newRun(embedded.runs, c.mode);

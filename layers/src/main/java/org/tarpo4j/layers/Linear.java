@@ -56,8 +56,10 @@ public final class Linear {
         SDVariable y = sd.mmul(x, weight, false, true, false);
         if (bias != null) y = y.add(bias);
         if (loraA != null) {
-            SDVariable low = sd.mmul(x, loraA, false, true, false);            // [N, r]
-            y = y.add(sd.mmul(low, loraB, false, true, false).mul(loraScale)); // [N, out]
+            // the scale on the [N, r] product rather than on the [N, out] one: one wide array fewer per adapted
+            // projection, in the forward pass and in its backward
+            SDVariable low = sd.mmul(x, loraA, false, true, false).mul(loraScale); // [N, r]
+            y = y.add(sd.mmul(low, loraB, false, true, false));                    // [N, out]
         }
         return y;
     }

@@ -32,10 +32,15 @@ public record StepMetrics(int step, Map<String, Object> values) {
         return n.doubleValue();
     }
 
-    /** @return the metrics that do not depend on timing (for comparing runs) */
+    /** @return the metrics that do not depend on the machine: without timings and memory (for comparing runs) */
     public Map<String, Object> withoutTimings() {
         Map<String, Object> m = new LinkedHashMap<>(values);
-        m.keySet().removeIf(k -> k.startsWith("time/"));
+        m.keySet().removeIf(StepMetrics::measuresTheMachine);
         return m;
+    }
+
+    /** Whether a metric measures the machine the step ran on ({@code time/...}, {@code memory/...}), not the run. */
+    public static boolean measuresTheMachine(String key) {
+        return key.startsWith("time/") || key.startsWith("memory/");
     }
 }

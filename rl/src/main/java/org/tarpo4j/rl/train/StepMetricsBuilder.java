@@ -1,5 +1,7 @@
 package org.tarpo4j.rl.train;
 
+import org.tarpo4j.models.memory.MemoryProbe;
+
 import org.tarpo4j.rl.rollout.Completion;
 
 import java.util.LinkedHashMap;
@@ -61,6 +63,11 @@ final class StepMetricsBuilder {
         m.put("time/rollout_s", rolloutNanos / 1e9);
         m.put("time/reference_s", referenceNanos / 1e9);
         m.put("time/update_s", updateNanos / 1e9);
+        // what the process holds at the end of the step: a long run's memory curve is in its own log
+        MemoryProbe memory = MemoryProbe.now();
+        m.put("memory/rss_mb", memory.residentBytes() / 1e6);
+        m.put("memory/peak_rss_mb", memory.peakResidentBytes() / 1e6);
+        m.put("memory/heap_mb", memory.heapBytes() / 1e6);
         return new StepMetrics(step, m);
     }
 

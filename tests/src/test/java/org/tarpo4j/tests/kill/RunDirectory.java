@@ -82,7 +82,7 @@ final class RunDirectory {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> line : MetricsLog.read(dir)) {
             Map<String, Object> m = new LinkedHashMap<>(line);
-            m.keySet().removeIf(k -> k.startsWith("time/"));
+            m.keySet().removeIf(org.tarpo4j.rl.train.StepMetrics::measuresTheMachine);
             out.add(m);
         }
         return out;

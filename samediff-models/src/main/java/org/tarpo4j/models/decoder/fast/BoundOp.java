@@ -11,14 +11,30 @@ import org.nd4j.linalg.factory.Nd4j;
  * measured ~1.3 µs a call against ~7.5 µs for {@code Nd4j.exec(DynamicCustomOp.builder(...).build())}, which builds
  * the op and a fresh native context every time. The arrays are read when it runs, so buffers updated in place are
  * seen; an input or output that moves (a view of the next cache position) is rebound with {@link #input}/{@link #output}
- * (~1 µs). Runs on whichever backend ND4J loaded. The native context is released by ND4J's deallocator service when
- * the op is garbage-collected (a decoder, and its ops, live for one rollout).
+ * (~1 µs). Runs on whichever backend ND4J loaded. Its owner releases the native context with {@link #close} (a
+ * decoder, and its ops, live for one rollout batch).
  */
-final class BoundOp {
+final class BoundOp implements AutoCloseable {
     private final CustomOp op;
     private final OpContext context;
 
+    /** Ops made while a registry is open on this thread are added to it, so their owner can close them all. */
+    private static final ThreadLocal<java.util.List<BoundOp>> REGISTRY = new ThreadLocal<>();
+
+    /** Collects, on this thread, every op created until the returned list is handed back to {@link #stopCollecting}. */
+    static java.util.List<BoundOp> collect(java.util.List<BoundOp> into) {
+        java.util.List<BoundOp> previous = REGISTRY.get();
+        REGISTRY.set(into);
+        return previous;
+    }
+
+    static void stopCollecting(java.util.List<BoundOp> previous) {
+        REGISTRY.set(previous);
+    }
+
     private BoundOp(String name, INDArray[] inputs, INDArray[] outputs, long[] integerArgs, double[] floatArgs) {
+        java.util.List<BoundOp> registry = REGISTRY.get();
+        if (registry != null) registry.add(this);
         this.op = DynamicCustomOp.builder(name).build();
         this.context = Nd4j.getExecutioner().buildContext();
         context.setInputArrays(inputs);
@@ -64,5 +80,15 @@ final class BoundOp {
 
     void run() {
         Nd4j.exec(op, context);
+    }
+
+    /** Releases the native context now (else ND4J's deallocator does, once the garbage collector finds it). */
+    @Override
+    public void close() {
+        try {
+            context.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not release an op context", e);
+        }
     }
 }

@@ -23,6 +23,7 @@ import org.tarpo4j.models.decoder.IncrementalDecoder;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.StepOutput;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,7 @@ public final class FastDecoder implements IncrementalDecoder {
     private final int[] validCount;
     private final Map<Integer, Work> work = new HashMap<>();
     private final NativeArrays owned = new NativeArrays();        // buffers, cache and tables: released by close()
+    private final List<BoundOp> ops = new ArrayList<>();          // their native op contexts: released by close()
     private final NativeArrays stepScratch = new NativeArrays();  // a step's temporaries: released when it ends
     private INDArray prefillLogits;                               // the last prefill's output: released by the next call
 
@@ -139,9 +141,21 @@ public final class FastDecoder implements IncrementalDecoder {
     @Override
     public long cachedLength() { return length; }
 
-    /** Releases the cache, the buffers and the last outputs: the decoder cannot be used afterwards. */
+    /** Makes something that binds ops, keeping them to be closed with the decoder. */
+    private <T> T owning(java.util.function.Supplier<T> make) {
+        List<BoundOp> previous = BoundOp.collect(ops);
+        try {
+            return make.get();
+        } finally {
+            BoundOp.stopCollecting(previous);
+        }
+    }
+
+    /** Releases the cache, the buffers, the op contexts and the last outputs: the decoder cannot be used afterwards. */
     @Override
     public void close() {
+        ops.forEach(BoundOp::close);
+        ops.clear();
         NativeArrays.close(prefillLogits);
         prefillLogits = null;
         stepScratch.close();
@@ -297,7 +311,7 @@ public final class FastDecoder implements IncrementalDecoder {
 
         /** The hybrid-input ops for K soft ids per position (made on first use). */
         Mixture mixture(int k) {
-            if (mixture == null || mixture.k != k) mixture = new Mixture(this, k);
+            if (mixture == null || mixture.k != k) mixture = owning(() -> new Mixture(this, k));
             return mixture;
         }
 
@@ -365,7 +379,7 @@ public final class FastDecoder implements IncrementalDecoder {
         }
         ensureCapacity(length + t);
         ensureTables(pos);
-        Work wk = work.computeIfAbsent(t, Work::new);
+        Work wk = work.computeIfAbsent(t, n -> owning(() -> new Work(n)));
         int start = length, s = length + t;
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < t; j++) {
@@ -516,13 +530,17 @@ public final class FastDecoder implements IncrementalDecoder {
         }
         INDArray scores = wk.scores(s), k = upTo(keysUpTo, keys, layer, s), v = upTo(valuesUpTo, values, layer, s);
         if (wk.scoresOp == null) {
-            wk.scoresOp = BoundOp.of("matmul", new INDArray[]{q, k}, scores, 0, 1);
-            wk.softmaxOp = BoundOp.of("softmax", new INDArray[]{scores}, scores, 3);
-            wk.valuesOp = BoundOp.of("matmul", new INDArray[]{scores, v}, wk.attnOut);
+            INDArray query = q;
+            owning(() -> {
+                wk.scoresOp = BoundOp.of("matmul", new INDArray[]{query, k}, scores, 0, 1);
+                wk.softmaxOp = BoundOp.of("softmax", new INDArray[]{scores}, scores, 3);
+                wk.valuesOp = BoundOp.of("matmul", new INDArray[]{scores, v}, wk.attnOut);
+                return null;
+            });
         }
         wk.scoresOp.input(1, k).output(0, scores).run();
         if (bias != null) {
-            if (wk.maskOp == null) wk.maskOp = BoundOp.pairwise("add", scores, bias, scores);
+            if (wk.maskOp == null) wk.maskOp = owning(() -> BoundOp.pairwise("add", scores, bias, scores));
             wk.maskOp.input(0, scores).input(1, bias).output(0, scores).run();
         }
         wk.softmaxOp.input(0, scores).output(0, scores).run();

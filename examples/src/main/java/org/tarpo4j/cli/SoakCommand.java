@@ -1,0 +1,101 @@
+package org.tarpo4j.cli;
+
+import org.tarpo4j.examples.embedded.EmbeddedRun;
+import org.tarpo4j.examples.embedded.EmbeddedTask;
+import org.tarpo4j.examples.embedded.WarmStart;
+import org.tarpo4j.examples.embedded.EmbeddedLayout;
+import org.tarpo4j.rl.train.MetricsLog;
+import org.tarpo4j.rl.train.TarpoConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "soak", mixinStandardHelpOptions = true,
+        description = "Runs N training steps and reports the process's memory after every step (resident, peak resident "
+                + "and Java heap, as each step's memory/* metrics log them) and each step's time: one JSON line with the "
+                + "curves and their summary (growth after the warm-up, slowest step against the median).")
+final class SoakCommand implements Callable<Integer> {
+    @Mixin
+    EmbeddedOptions embedded;
+
+    @Option(names = "--config", description = "a trainer config (JSON or YAML); default: the embedded task's RL run from its "
+            + "warm start (trained and cached under RUNS/embedded when missing)")
+    Path config;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "steps to run (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "50", description = "the step whose memory the later ones are compared with (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--output-dir", description = "where the run goes (default: a new temporary directory)")
+    Path outputDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+        if (warmup < 1 || warmup > steps) throw new IllegalArgumentException("--warmup must be in [1, --steps], got " + warmup);
+        Path out = outputDir != null ? outputDir : Files.createTempDirectory("tarpo-soak");
+        Map<String, String> overrides = Map.of("max_steps", String.valueOf(steps), "output_dir", out.toString(),
+                "save_steps", "0", "log_completions_steps", "0");
+        if (config != null && !TarpoConfig.read(config, overrides).dataFormat.equals(EmbeddedRun.ARITH)) {
+            GenericTraining.run(TarpoConfig.read(config, overrides), false, false, System.err); // stdout: the result only
+        } else {
+            try (EmbeddedTask task = embedded.task()) {
+                TarpoConfig c;
+                if (config != null) {
+                    c = TarpoConfig.read(config, overrides);
+                } else {
+                    Path warm = EmbeddedLayout.warmStart(embedded.runs, embedded.preset(), 0);
+                    WarmStart.ensure(task, warm, 0);
+                    c = EmbeddedRun.config(task.preset(), "tarpo", 0, warm).withOverrides(overrides);
+                }
+                EmbeddedRun.run(task, c, out, false);
+            }
+        }
+        System.out.println(CliSupport.json(summary(MetricsLog.read(out), warmup)));
+        return 0;
+    }
+
+    /** The per-step curves and what they show: growth over the warm-up step's resident memory, slowest step. */
+    static Map<String, Object> summary(List<Map<String, Object>> lines, int warmup) {
+        List<Double> rss = new ArrayList<>(), heap = new ArrayList<>(), seconds = new ArrayList<>();
+        for (Map<String, Object> m : lines) {
+            rss.add(number(m, "memory/rss_mb"));
+            heap.add(number(m, "memory/heap_mb"));
+            seconds.add(number(m, "time/rollout_s") + number(m, "time/reference_s") + number(m, "time/update_s"));
+        }
+        double atWarmup = rss.get(warmup - 1);
+        double maxAfter = rss.subList(warmup - 1, rss.size()).stream().mapToDouble(Double::doubleValue).max().orElse(atWarmup);
+        double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("steps", lines.size());
+        s.put("warmup_step", warmup);
+        s.put("rss_mb_at_warmup", atWarmup);
+        s.put("max_rss_mb_after_warmup", maxAfter);
+        s.put("rss_growth_after_warmup", maxAfter / atWarmup - 1);
+        s.put("peak_rss_mb", number(lines.get(lines.size() - 1), "memory/peak_rss_mb"));
+        s.put("median_step_s", median);
+        s.put("slowest_step_over_median", Arrays.stream(sorted).max().orElse(median) / median);
+        s.put("rss_mb", rss);
+        s.put("heap_mb", heap);
+        s.put("step_s", seconds);
+        return s;
+    }
+
+    private static double number(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) throw new IllegalStateException("metrics.jsonl has no '" + key + "' in step " + m.get("step"));
+        return n.doubleValue();
+    }
+}
