@@ -60,6 +60,25 @@ public final class Gradients {
     public static Map<String, INDArray> accumulate(Graph graph, String loss, Map<String, INDArray> placeholders,
                                                    Collection<String> outputs, Collection<String> parameters,
                                                    Map<String, INDArray> sums) {
+        return accumulate(graph, loss, placeholders, outputs, parameters, sums, List.of()).outputs();
+    }
+
+    /**
+     * A pass's outputs, and the gradients of the loss with respect to some of its inputs.
+     *
+     * @param outputs        requested outputs, each a fresh array
+     * @param inputGradients by placeholder name, each a fresh array shaped as the input
+     */
+    public record Pass(Map<String, INDArray> outputs, Map<String, INDArray> inputGradients) {}
+
+    /**
+     * As {@link #accumulate(Graph, String, Map, Collection, Collection, Map)}, also returning the loss's gradient with
+     * respect to the placeholders {@code inputs} (e.g. a KV cache that earlier positions produced, whose gradient flows
+     * back to them). A graph's gradient function is built once, for the inputs named at its first call: name the same
+     * ones every time.
+     */
+    public static Pass accumulate(Graph graph, String loss, Map<String, INDArray> placeholders, Collection<String> outputs,
+                                  Collection<String> parameters, Map<String, INDArray> sums, Collection<String> inputs) {
         SameDiff sd = graph.sd();
         if (!List.of(loss).equals(sd.getLossVariables())) sd.setLossVariables(loss);
         List<ScatterGradient> rules = graph.scatterGradients().stream()
@@ -78,8 +97,10 @@ public final class Gradients {
         }
         if (!sd.hasGradientFunction()) {
             // the first call builds the backward graph, and M2.1 prints a line per op to System.out while doing so
-            Quietly.run(() -> sd.createGradFunction());
+            String[] wanted = inputs.toArray(new String[0]);
+            Quietly.run(() -> sd.createGradFunction(wanted));
         }
+        gradVars.addAll(inputs);
         OutAndGrad og = run(sd, placeholders, outVars, gradVars);
         for (String p : parameters) {
             INDArray g = og.getGradients().get(p);
@@ -103,7 +124,13 @@ public final class Gradients {
         }
         Map<String, INDArray> outs = new LinkedHashMap<>();
         for (String o : outputs) outs.put(o, og.getOutputs().get(o).dup());
-        return outs;
+        Map<String, INDArray> inputGradients = new LinkedHashMap<>();
+        for (String in : inputs) {
+            INDArray g = og.getGradients().get(in);
+            INDArray value = placeholders.get(in);
+            inputGradients.put(in, g == null ? Nd4j.zeros(value.dataType(), value.shape()) : g.dup());
+        }
+        return new Pass(outs, inputGradients);
     }
 
     /**

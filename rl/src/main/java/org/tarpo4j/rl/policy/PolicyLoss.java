@@ -4,10 +4,12 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
+import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.training.TokenLogProbs;
 import org.tarpo4j.rl.core.LossConfig;
 import org.tarpo4j.rl.core.PolicyObjective;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -38,6 +40,8 @@ public final class PolicyLoss {
     public static final String TOKEN_LOGP = "policy_token_logp";   // [B, S], masked
     public static final String ROUTE_LOGP = "policy_route_logp";   // [B, S], masked
     public static final String LOSS = "policy_loss";
+    /** {@value #LOSS} plus the cache's incoming gradient term: the variable the trainer differentiates. */
+    public static final String TRAINING_LOSS = "training_loss";
     // masked sums over the batch's completion tokens (divide by the step's tokens for the mean)
     public static final String KL_TOKEN = "kl_token_sum";
     public static final String KL_ROUTE = "kl_route_sum";
@@ -94,7 +98,18 @@ public final class PolicyLoss {
             }
             objective = objective.add(act);
         }
-        PolicyObjective.weightedLoss(objective, sd.placeHolder(LOSS_WEIGHTS, dt, -1, -1)).rename(LOSS);
+        SDVariable loss = PolicyObjective.weightedLoss(objective, sd.placeHolder(LOSS_WEIGHTS, dt, -1, -1)).rename(LOSS);
+        // what is differentiated: the loss of these positions, plus Σ present ⊙ G, where G is the gradient that later
+        // positions (a later chunk of the same rows, which attends to this cache) sent back to this cache
+        var config = policy.graph().config();
+        SDVariable training = loss;
+        for (int l = 0; l < config.numHiddenLayers(); l++) {
+            for (String present : List.of(DecoderGraph.presentKey(l), DecoderGraph.presentValue(l))) {
+                SDVariable g = sd.placeHolder(cacheGradient(present), dt, -1, config.numKeyValueHeads(), -1, config.headDim());
+                training = training.add(sd.getVariable(present).mul(g).sum());
+            }
+        }
+        training.rename(TRAINING_LOSS);
 
         maskedSum(klTok, mask, KL_TOKEN);
         maskedSum(klRoute, mask, KL_ROUTE);
@@ -105,6 +120,11 @@ public final class PolicyLoss {
         if (policy.mode().hasRouter()) {
             maskedSum(sd.getVariable(ActionHeadRouter.ENTROPY).reshape(sd.shape(mask)), mask, ROUTE_ENTROPY);
         }
+    }
+
+    /** The placeholder of the gradient that later positions send back to a cache output ({@code present.*}). */
+    public static String cacheGradient(String present) {
+        return present + ".incoming_gradient";
     }
 
     private static void maskedSum(SDVariable x, SDVariable mask, String name) {

@@ -89,30 +89,72 @@ public final class TrainingBatch {
 
     /** Placeholders of the policy's decoder (empty cache) and of its soft inputs; {@code allHard} zeroes the routes. */
     public Map<String, INDArray> modelInputs(Policy policy, boolean allHard) {
+        return modelInputs(policy, allHard, 0, width, null, null);
+    }
+
+    /**
+     * The same for columns {@code [start, end)} of every row, after the cache of columns {@code [0, start)}: a row
+     * too long for one pass is fed in chunks, each attending to the keys and values of the ones before.
+     *
+     * @param pastKeys per layer {@code [rows, Hkv, start, D]}, or null when {@code start} is 0
+     */
+    public Map<String, INDArray> modelInputs(Policy policy, boolean allHard, int start, int end, List<INDArray> pastKeys,
+                                             List<INDArray> pastValues) {
         DecoderGraph graph = policy.graph();
         boolean softInputs = policy.mode().hasSoftInputs();
         Map<String, INDArray> ph = new HashMap<>();
-        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(inputIds));
-        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(positionIds));
-        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(attentionMask));
+        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(columns(inputIds, start, end)));
+        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(columns(positionIds, start, end)));
+        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(columns(attentionMask, 0, end)));
         var c = graph.config();
         for (int l = 0; l < c.numHiddenLayers(); l++) {
-            INDArray empty = Nd4j.create(graph.parameters().dtype(), rows, c.numKeyValueHeads(), 0, c.headDim());
-            ph.put(DecoderGraph.pastKey(l), empty);
-            ph.put(DecoderGraph.pastValue(l), empty);
+            INDArray empty = pastKeys == null ? Nd4j.create(graph.parameters().dtype(), rows, c.numKeyValueHeads(), 0, c.headDim()) : null;
+            ph.put(DecoderGraph.pastKey(l), pastKeys == null ? empty : pastKeys.get(l));
+            ph.put(DecoderGraph.pastValue(l), pastValues == null ? empty : pastValues.get(l));
         }
+        int n = end - start;
         if (softInputs && policy.mode() == org.tarpo4j.models.latent.LatentMode.TARPO && policy.softInput().hiddenState()) {
             int d = graph.config().hiddenSize();
             ph.put(org.tarpo4j.layers.tarpo.LatentInputMixer.LATENT_INPUTS,
-                    latentInputs == null ? Nd4j.zeros(graph.parameters().dtype(), rows, width, d) : Nd4j.createFromArray(latentInputs));
-            ph.put(HybridEmbeddingMixer.ROUTES, allHard ? Nd4j.zeros(graph.parameters().dtype(), rows, width) : Nd4j.createFromArray(routes));
+                    latentInputs == null ? Nd4j.zeros(graph.parameters().dtype(), rows, n, d) : Nd4j.createFromArray(columns(latentInputs, start, end)));
+            ph.put(HybridEmbeddingMixer.ROUTES, allHard ? Nd4j.zeros(graph.parameters().dtype(), rows, n) : Nd4j.createFromArray(columns(routes, start, end)));
         } else if (softInputs) {
-            ph.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(softIds));
-            ph.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(softWeights));
-            ph.put(HybridEmbeddingMixer.ROUTES, allHard ? Nd4j.zeros(graph.parameters().dtype(), rows, width) : Nd4j.createFromArray(routes));
+            ph.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(columns(softIds, start, end)));
+            ph.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(columns(softWeights, start, end)));
+            ph.put(HybridEmbeddingMixer.ROUTES, allHard ? Nd4j.zeros(graph.parameters().dtype(), rows, n) : Nd4j.createFromArray(columns(routes, start, end)));
         }
-        ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
+        ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(columns(labels, start, end)));
         return ph;
+    }
+
+    /** Columns {@code [start, end)} of every row. */
+    public static int[][] columns(int[][] a, int start, int end) {
+        if (start == 0 && a.length > 0 && end == a[0].length) return a;
+        int[][] out = new int[a.length][];
+        for (int r = 0; r < a.length; r++) out[r] = java.util.Arrays.copyOfRange(a[r], start, end);
+        return out;
+    }
+
+    /** Columns {@code [start, end)} of every row. */
+    public static float[][] columns(float[][] a, int start, int end) {
+        if (start == 0 && a.length > 0 && end == a[0].length) return a;
+        float[][] out = new float[a.length][];
+        for (int r = 0; r < a.length; r++) out[r] = java.util.Arrays.copyOfRange(a[r], start, end);
+        return out;
+    }
+
+    private static int[][][] columns(int[][][] a, int start, int end) {
+        if (start == 0 && a.length > 0 && end == a[0].length) return a;
+        int[][][] out = new int[a.length][][];
+        for (int r = 0; r < a.length; r++) out[r] = java.util.Arrays.copyOfRange(a[r], start, end);
+        return out;
+    }
+
+    private static float[][][] columns(float[][][] a, int start, int end) {
+        if (start == 0 && a.length > 0 && end == a[0].length) return a;
+        float[][][] out = new float[a.length][][];
+        for (int r = 0; r < a.length; r++) out[r] = java.util.Arrays.copyOfRange(a[r], start, end);
+        return out;
     }
 
     public long completionTokens() {

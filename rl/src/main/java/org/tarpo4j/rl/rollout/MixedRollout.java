@@ -133,8 +133,10 @@ public final class MixedRollout {
     private void decode(List<Row> rows) {
         int thoughtSteps = config.thoughts() == null ? 0 : config.thoughts().count() + 1;
         int width = rows.stream().mapToInt(r -> r.prompt.length).max().orElse(0);
-        IncrementalDecoder decoder = policy.decoder(rows.size(), width + thoughtSteps + config.maxCompletionLength());
-        decode(rows, decoder, new NativeArrays()); // TEMP: leak check
+        try (IncrementalDecoder decoder = policy.decoder(rows.size(), width + thoughtSteps + config.maxCompletionLength());
+             NativeArrays step = new NativeArrays()) {
+            decode(rows, decoder, step);
+        }
     }
 
     private void decode(List<Row> rows, IncrementalDecoder decoder, NativeArrays arrays) {

@@ -1,16 +1,19 @@
 package org.tarpo4j.rl.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.tarpo4j.layers.core.GraphRun;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.lora.LoraAdapters;
+import org.tarpo4j.rl.policy.ChunkedPass;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,16 +42,24 @@ final class ReferencePolicy {
         PolicyLoss.attachLogProbs(policy, temperature, banned);
     }
 
-    /** Reference token log-probs (and route log-probs with a router), {@code [B, S]}, masked like the policy's. */
-    Map<String, INDArray> logProbs(TrainingBatch batch, INDArray completionMask) {
-        Map<String, INDArray> ph = batch.modelInputs(policy, !mixedContext);
-        ph.put(PolicyLoss.COMPLETION_MASK, completionMask);
+    /**
+     * Reference token log-probs (and route log-probs with a router) of every chunk of {@code pass}, each
+     * {@code [B, chunk]}, masked like the policy's; registered in {@code arrays}.
+     */
+    List<Map<String, INDArray>> logProbs(ChunkedPass pass, float[][] completionMask, NativeArrays arrays) {
         List<String> outs = new ArrayList<>(List.of(PolicyLoss.TOKEN_LOGP));
-        if (policy.mode().hasRouter()) {
-            ph.put(PolicyLoss.ROUTE_TARGETS, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.routeTargets));
-            outs.add(PolicyLoss.ROUTE_LOGP);
-        }
-        return GraphRun.outputs(policy.graph().sd(), ph, outs);
+        if (policy.mode().hasRouter()) outs.add(PolicyLoss.ROUTE_LOGP);
+        List<Map<String, INDArray>> perChunk = new ArrayList<>();
+        pass.forward(policy, !mixedContext, outs, i -> {
+            int[] c = pass.chunks().get(i);
+            Map<String, INDArray> ph = new HashMap<>();
+            ph.put(PolicyLoss.COMPLETION_MASK, Nd4j.createFromArray(TrainingBatch.columns(completionMask, c[0], c[1])));
+            if (policy.mode().hasRouter()) {
+                ph.put(PolicyLoss.ROUTE_TARGETS, Nd4j.createFromArray(TrainingBatch.columns(pass.batch().routeTargets, c[0], c[1])));
+            }
+            return ph;
+        }, (i, out) -> perChunk.add(out), arrays).close();
+        return perChunk;
     }
 
     Parameters parameters() { return policy.model().parameters(); }

@@ -116,6 +116,10 @@ public final class TarpoConfig {
     @JsonPropertyDescription("completions decoded together in a rollout (sizes the KV cache and the prefill); "
             + "unset = the largest that fits the memory plan")
     public Integer rolloutBatchSize;
+    @JsonPropertyDescription("positions of a row per forward/backward pass: longer rows go in chunks, each attending to "
+            + "the cached keys and values of the ones before (the same gradient, one more forward pass); unset = the "
+            + "longest that fits the memory plan")
+    public Integer chunkLength;
 
     // --- TARPO
     @JsonPropertyDescription("tarpo (router, soft inputs) | grpo (plain tokens) | hrpo (gated mixing)")

@@ -109,9 +109,10 @@ public final class TarpoTrainer {
      *
      * @param rolloutRows    completions decoded together
      * @param microBatchRows completions per forward/backward pass
+     * @param chunkLength    positions of a row per pass (longer rows go in chunks)
      * @param plan           the step's memory plan at those sizes
      */
-    public record Batching(int rolloutRows, int microBatchRows, MemoryPlan plan) {}
+    public record Batching(int rolloutRows, int microBatchRows, int chunkLength, MemoryPlan plan) {}
 
     /**
      * The memory plan a trainer with these arguments would follow, and the batch sizes it would pick, without building
@@ -126,36 +127,44 @@ public final class TarpoTrainer {
         return planMemory(config, model, TrainableParameters.select(policy.model().parameters(), config.useLora), longestPrompt);
     }
 
+    /** The shortest chunk the plan cuts a row into: below it a pass is all overhead. */
+    static final int MIN_CHUNK = 32;
+
     /**
      * Plans a step's memory before the reference copy, the optimiser moments or any batch is allocated
-     * ({@link MemoryPlan}): an unset {@code rollout_batch_size} or {@code per_device_train_batch_size} becomes the
-     * largest that fits (all of a step's rows when they do; halved until it fits otherwise), a set one is used as given.
-     * Refused, naming the keys, when even one row at a time, or the given sizes, cannot fit.
+     * ({@link MemoryPlan}): an unset {@code rollout_batch_size}, {@code per_device_train_batch_size} or
+     * {@code chunk_length} becomes the largest that fits (all of a step's rows and positions when they do; halved, in
+     * that order, until it fits otherwise), a set one is used as given. Refused, naming the keys, when even one row
+     * and the shortest chunk at a time, or the given sizes, cannot fit.
      */
     static Batching planMemory(TarpoConfig c, CausalLm model, TrainableParameters trainable, int longestPrompt) {
         int rows = c.promptsPerStep * c.numGenerations;
+        int width = longestPrompt + c.maxCompletionLength;
         long limit = MemoryPlan.limitBytes();
         int rollout = c.rolloutBatchSize != null ? Math.min(c.rolloutBatchSize, rows) : rows;
         int micro = c.perDeviceTrainBatchSize != null ? Math.min(c.perDeviceTrainBatchSize, rows) : rows;
-        MemoryPlan plan = plan(c, model, trainable, longestPrompt, rollout, micro);
-        while (!plan.fits(limit) && (c.rolloutBatchSize == null && rollout > 1 || c.perDeviceTrainBatchSize == null && micro > 1)) {
+        int chunk = c.chunkLength != null ? Math.min(c.chunkLength, width) : width;
+        MemoryPlan plan = plan(c, model, trainable, longestPrompt, rollout, micro, chunk);
+        while (!plan.fits(limit)) {
             boolean rolloutBinds = MemoryPlan.sum(plan.rollout()) >= MemoryPlan.sum(plan.update());
             if (rolloutBinds && c.rolloutBatchSize == null && rollout > 1) rollout = (rollout + 1) / 2;
             else if (c.perDeviceTrainBatchSize == null && micro > 1) micro = (micro + 1) / 2;
-            else rollout = (rollout + 1) / 2;
-            plan = plan(c, model, trainable, longestPrompt, rollout, micro);
+            else if (c.chunkLength == null && chunk > MIN_CHUNK) chunk = Math.max(MIN_CHUNK, (chunk + 1) / 2);
+            else if (c.rolloutBatchSize == null && rollout > 1) rollout = (rollout + 1) / 2;
+            else break;
+            plan = plan(c, model, trainable, longestPrompt, rollout, micro, chunk);
         }
         plan.requireWithinLimit();
-        return new Batching(rollout, micro, plan);
+        return new Batching(rollout, micro, chunk, plan);
     }
 
     private static MemoryPlan plan(TarpoConfig c, CausalLm model, TrainableParameters trainable, int longestPrompt,
-                                   int rolloutRows, int microBatchRows) {
+                                   int rolloutRows, int microBatchRows, int chunkLength) {
         long parameters = model.parameters().count();
         long referenceCopy = c.beta > 0 && !c.useLora ? parameters : 0; // full fine-tuning copies the reference model
         return MemoryPlan.training(model.config(), new MemoryPlan.Training(parameters, trainable.count(), referenceCopy,
                 rolloutRows, longestPrompt, c.maxCompletionLength, microBatchRows,
-                (long) longestPrompt + c.maxCompletionLength, !c.useLora));
+                (long) longestPrompt + c.maxCompletionLength, chunkLength, !c.useLora));
     }
 
     private static Set<Integer> bannedIds(TarpoConfig c, CausalLm model) {
@@ -271,7 +280,7 @@ public final class TarpoTrainer {
         double lrFactor = schedule.factor(step);
         long t2, t3;
         try (PolicyGradient gradient = new PolicyGradient(policy, reference, config, batching.microBatchRows(),
-                perCompletionPrompt, completions, advantages, rollout.config().padTokenId())) {
+                batching.chunkLength(), perCompletionPrompt, completions, advantages, rollout.config().padTokenId())) {
             t2 = System.nanoTime();
             for (int it = 0; it < config.numIterations; it++) {
                 PolicyGradient.Result r = gradient.compute(trainable.names());
@@ -331,6 +340,7 @@ public final class TarpoTrainer {
     /** The micro-batched gradient of given completions under another config's loss settings (for tests). */
     PolicyGradient policyGradient(TarpoConfig c, List<int[]> prompts, List<Completion> completions, double[] advantages) {
         int micro = c.perDeviceTrainBatchSize == null ? completions.size() : c.perDeviceTrainBatchSize;
-        return new PolicyGradient(policy, reference, c, micro, prompts, completions, advantages, rollout.config().padTokenId());
+        int chunk = c.chunkLength == null ? Integer.MAX_VALUE : c.chunkLength;
+        return new PolicyGradient(policy, reference, c, micro, chunk, prompts, completions, advantages, rollout.config().padTokenId());
     }
 }

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A step's gradient accumulated over micro-batches of 1 and 2 completions equals the gradient of all completions in one
- * pass, for every loss type (whose normalisation is the trap), with and without LoRA, in tarpo, grpo and hrpo modes.
+ * pass, for every loss type (whose normalisation is the trap), with and without LoRA, in tarpo, grpo and hrpo modes;
+ * and so does the gradient of rows fed in chunks of positions over their KV cache.
  */
 class MicroBatchEquivalenceTest {
     @Test
@@ -49,10 +50,17 @@ class MicroBatchEquivalenceTest {
                 double[] advantages = new double[completions.size()];
                 for (int i = 0; i < advantages.length; i++) advantages[i] = Math.sin(1.7 * i + 0.3);
                 for (String lossType : List.of("grpo", "bnpo", "dr_grpo", "dapo")) {
-                    Map<String, Object> one = gradient(trainer, c, lossType, null, perCompletion, completions, advantages);
+                    Map<String, Object> one = gradient(trainer, c, lossType, null, null, perCompletion, completions, advantages);
                     for (int size : new int[]{1, 2}) {
-                        Map<String, Object> split = gradient(trainer, c, lossType, size, perCompletion, completions, advantages);
+                        Map<String, Object> split = gradient(trainer, c, lossType, size, null, perCompletion, completions, advantages);
                         assertSame(one, split, mode + (lora ? " + lora" : "") + " " + lossType + " micro-batch " + size);
+                    }
+                    if (!lossType.equals("grpo")) continue;
+                    // rows of up to 15 positions in chunks of 4 and 7 (a chunk border inside the prompt and inside the
+                    // completion), each chunk attending to the cache of the ones before
+                    for (int chunk : new int[]{4, 7}) {
+                        Map<String, Object> chunked = gradient(trainer, c, lossType, 2, chunk, perCompletion, completions, advantages);
+                        assertSame(one, chunked, mode + (lora ? " + lora" : "") + " chunks of " + chunk);
                     }
                 }
             }
@@ -64,10 +72,11 @@ class MicroBatchEquivalenceTest {
     }
 
     private static Map<String, Object> gradient(TarpoTrainer trainer, TarpoConfig base, String lossType, Integer size,
-                                                List<int[]> prompts, List<Completion> completions, double[] advantages) {
+                                                Integer chunk, List<int[]> prompts, List<Completion> completions, double[] advantages) {
         TarpoConfig c = base.copy();
         c.lossType = lossType;
         c.perDeviceTrainBatchSize = size;
+        c.chunkLength = chunk;
         try (PolicyGradient g = trainer.policyGradient(c, prompts, completions, advantages)) {
             assertEquals(size == null ? 1 : (completions.size() + size - 1) / size, g.microBatches());
             PolicyGradient.Result r = g.compute(trainer.trainable().names());

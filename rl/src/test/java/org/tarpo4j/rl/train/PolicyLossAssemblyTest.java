@@ -56,7 +56,10 @@ class PolicyLossAssemblyTest {
             for (int j = 0; j < d.length; j++) d[j] = (float) (0.05 * rng.nextGaussian());
             p.addi(Nd4j.createFromArray(d).reshape(p.shape()).castTo(p.dataType()));
         });
-        Map<String, INDArray> ref = mixedRef.logProbs(batch, mask), refHard = hardRef.logProbs(batch, mask);
+        var whole = org.tarpo4j.rl.policy.ChunkedPass.of(batch, batch.width);
+        var arrays = new org.tarpo4j.layers.core.NativeArrays();
+        Map<String, INDArray> ref = mixedRef.logProbs(whole, batch.completionMask, arrays).get(0);
+        Map<String, INDArray> refHard = hardRef.logProbs(whole, batch.completionMask, arrays).get(0);
         for (String k : List.of(PolicyLoss.TOKEN_LOGP, PolicyLoss.ROUTE_LOGP)) {
             assertEquals(initialMixed.get(k), ref.get(k), "reference_context mixed: the initial policy, same soft inputs");
             assertEquals(initialHard.get(k), refHard.get(k), "reference_context hard: the initial policy, all inputs hard");

@@ -40,7 +40,7 @@ class StepMemoryTest {
         assertTrue(eight <= 1.10 * two, "8 rows held " + eight + " bytes, 2 rows " + two);
 
         MemoryPlan plan = MemoryPlan.training(config, new MemoryPlan.Training(model.parameters().count(),
-                trainer.trainable().count(), 0, 2, PROMPT, COMPLETION, MICRO_BATCH, PROMPT + COMPLETION, false));
+                trainer.trainable().count(), 0, 2, PROMPT, COMPLETION, MICRO_BATCH, PROMPT + COMPLETION, PROMPT + COMPLETION, false));
         long planned = MemoryPlan.sum(plan.update());
         assertTrue(planned >= 0.75 * eight && planned <= 1.25 * eight,
                 "the plan's update (" + planned + " bytes) is within 25% of the measured " + eight);

@@ -70,10 +70,11 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
      * @param rolloutRows      completions decoded together
      * @param microBatchRows   completions per forward/backward pass
      * @param width            positions of a training row (longest prompt + completion length)
+     * @param chunkLength      positions of a row per pass (a longer row goes in chunks over the cache of the earlier ones)
      * @param headTrains       whether the output head trains (full fine-tuning): its logits are then differentiated
      */
     public record Training(long parameterCount, long trainableCount, long referenceCopy, long rolloutRows, long promptWidth,
-                           long newTokens, long microBatchRows, long width, boolean headTrains) {}
+                           long newTokens, long microBatchRows, long width, long chunkLength, boolean headTrains) {}
 
     public static MemoryPlan training(ModelConfig c, Training t) {
         Map<String, Long> always = new LinkedHashMap<>();
@@ -83,22 +84,28 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
         if (t.referenceCopy() > 0) always.put("reference model", mul(t.referenceCopy(), FLOAT));
         always.put("JVM and native libraries", RUNTIME_BYTES);
         Map<String, Long> update = new LinkedHashMap<>();
-        long n = mul(t.microBatchRows(), t.width());
+        long chunk = Math.min(t.chunkLength(), t.width());
+        long n = mul(t.microBatchRows(), chunk);                       // positions of one pass
         long layers = c.numHiddenLayers();
         update.put("activations of a micro-batch", (long) Math.min(Long.MAX_VALUE,
                 (double) layers * n * (HIDDEN_PER_TOKEN * c.hiddenSize() + MLP_PER_TOKEN * c.intermediateSize()) * FLOAT
-                        + (double) layers * t.microBatchRows() * c.numAttentionHeads() * t.width() * t.width() * ATTENTION_PER_PAIR * FLOAT
+                        + (double) layers * t.microBatchRows() * c.numAttentionHeads() * chunk * t.width() * ATTENTION_PER_PAIR * FLOAT
                         + (double) n * OUTSIDE_LAYERS_PER_TOKEN * c.hiddenSize() * FLOAT));
         update.put("vocabulary arrays of a micro-batch", (long) Math.min(Long.MAX_VALUE,
                 (t.headTrains() ? VOCABULARY_PER_TOKEN_TRAINED_HEAD : VOCABULARY_PER_TOKEN) * n * c.vocabSize() * FLOAT));
+        if (chunk < t.width()) {
+            // chunks: the whole rows' cache, the gradient it receives, and the prefix copies fed to a pass
+            update.put("KV cache of a micro-batch and its gradient", mul(3 * 2L * layers, t.microBatchRows(),
+                    c.numKeyValueHeads(), t.width(), c.headDim(), FLOAT));
+        }
         if (t.trainableCount() < t.parameterCount()) {
             // M2.1's matmul backward also computes the unused gradient of each frozen weight; one per shape is live
             update.put("frozen weights' unused gradients", mul(layerMatrices(c), FLOAT));
         }
         return new MemoryPlan(String.format(Locale.ROOT, "a training step (rollout of %d rows × %d positions, update in "
-                        + "micro-batches of %d rows × %d positions)", t.rolloutRows(), t.promptWidth() + t.newTokens(),
-                t.microBatchRows(), t.width()), always, rolloutParts(c, t.rolloutRows(), t.promptWidth(), t.newTokens()),
-                update, "per_device_train_batch_size / rollout_batch_size");
+                        + "micro-batches of %d rows × %d positions%s)", t.rolloutRows(), t.promptWidth() + t.newTokens(),
+                t.microBatchRows(), t.width(), chunk < t.width() ? ", " + chunk + " at a time" : ""), always, rolloutParts(c, t.rolloutRows(), t.promptWidth(), t.newTokens()),
+                update, "per_device_train_batch_size / chunk_length / rollout_batch_size");
     }
 
     private static Map<String, Long> rolloutParts(ModelConfig c, long rows, long promptWidth, long newTokens) {

@@ -27,13 +27,13 @@ class MemoryPlanTest {
 
     @Test
     void theRolloutAndTheUpdateDoNotAddUp() {
-        MemoryPlan p = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 8, 10, 6, 2, 16, false));
+        MemoryPlan p = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 8, 10, 6, 2, 16, 16, false));
         long always = MemoryPlan.sum(p.always()), rollout = MemoryPlan.sum(p.rollout()), update = MemoryPlan.sum(p.update());
         assertEquals(always + Math.max(rollout, update), p.totalBytes());
         assertEquals(4L * 4 * 300, p.always().get("gradients and AdamW moments"));
         assertFalse(p.always().containsKey("reference model"), "LoRA shares the reference's weights");
         assertTrue(p.update().containsKey("frozen weights' unused gradients"));
-        MemoryPlan full = MemoryPlan.training(c, new MemoryPlan.Training(1000, 1000, 1000, 8, 10, 6, 2, 16, true));
+        MemoryPlan full = MemoryPlan.training(c, new MemoryPlan.Training(1000, 1000, 1000, 8, 10, 6, 2, 16, 16, true));
         assertEquals(4L * 1000, full.always().get("reference model"));
         assertFalse(full.update().containsKey("frozen weights' unused gradients"));
     }
@@ -41,16 +41,25 @@ class MemoryPlanTest {
     @Test
     void aMicroBatchBoundsTheUpdateWhateverTheStepsRows() {
         // the update's working memory is a function of the micro-batch, not of how many rows the step has
-        MemoryPlan small = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 2, 10, 6, 2, 16, false));
-        MemoryPlan large = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 2, 10, 6, 2, 16, false));
+        MemoryPlan small = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 2, 10, 6, 2, 16, 16, false));
+        MemoryPlan large = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 2, 10, 6, 2, 16, 16, false));
         assertEquals(small.update(), large.update());
-        MemoryPlan wider = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 2, 10, 6, 4, 16, false));
+        MemoryPlan wider = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 2, 10, 6, 4, 16, 16, false));
         assertTrue(MemoryPlan.sum(wider.update()) > MemoryPlan.sum(small.update()));
     }
 
     @Test
+    void chunksBoundTheActivationsAndAddTheCache() {
+        MemoryPlan whole = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 2, 100, 60, 1, 160, 160, false));
+        MemoryPlan chunked = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 2, 100, 60, 1, 160, 40, false));
+        assertTrue(chunked.update().get("activations of a micro-batch") < whole.update().get("activations of a micro-batch") / 3);
+        assertTrue(chunked.update().containsKey("KV cache of a micro-batch and its gradient"));
+        assertFalse(whole.update().containsKey("KV cache of a micro-batch and its gradient"));
+    }
+
+    @Test
     void overTheLimitIsRefusedWithTheNumbersAndTheKey() {
-        MemoryPlan p = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 8, 10, 6, 2, 16, false));
+        MemoryPlan p = MemoryPlan.training(c, new MemoryPlan.Training(1000, 300, 0, 8, 10, 6, 2, 16, 16, false));
         assertSame(p, p.requireWithin(p.totalBytes()));
         MemoryLimitExceededException x = assertThrows(MemoryLimitExceededException.class, () -> p.requireWithin(p.totalBytes() - 1));
         assertEquals(p.totalBytes(), x.estimateBytes());
@@ -63,7 +72,7 @@ class MemoryPlanTest {
     @Test
     void absurdShapesSaturateInsteadOfOverflowing() {
         MemoryPlan p = MemoryPlan.training(c, new MemoryPlan.Training(1, 1, 0, Integer.MAX_VALUE, Integer.MAX_VALUE, 1,
-                Integer.MAX_VALUE, Integer.MAX_VALUE, false));
+                Integer.MAX_VALUE, Integer.MAX_VALUE, 16, false));
         assertEquals(Long.MAX_VALUE, p.totalBytes());
         assertThrows(MemoryLimitExceededException.class, p::requireWithinLimit);
         assertTrue(MemoryPlan.limitBytes() > 0, "the tests run with -Dorg.bytedeco.javacpp.maxphysicalbytes");

@@ -1,0 +1,98 @@
+package org.tarpo4j.rl.policy;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.tarpo4j.layers.core.GraphRun;
+import org.tarpo4j.layers.core.NativeArrays;
+import org.tarpo4j.models.decoder.DecoderGraph;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A {@link TrainingBatch} fed to a policy's graph a chunk of positions at a time, each chunk attending to the keys and
+ * values its rows' earlier chunks left in the cache: the pass of a row too long to hold in memory at once, with exactly
+ * the one-pass result (the decoder's own KV-cached decode, run on a whole chunk instead of one position). Gradients
+ * cross chunk borders through the cache: a later chunk's pass gives the gradient of its past keys and values, which
+ * the earlier chunk's pass takes back in ({@link PolicyLoss#cacheGradient}).
+ *
+ * @param chunks the {@code [start, end)} column ranges, in order
+ */
+public record ChunkedPass(TrainingBatch batch, List<int[]> chunks) {
+    /** The chunks of {@code length} positions (the last may be shorter) covering the batch; one when it fits. */
+    public static ChunkedPass of(TrainingBatch batch, int length) {
+        if (length <= 0) throw new IllegalArgumentException("chunk length must be positive, got " + length);
+        List<int[]> chunks = new ArrayList<>();
+        for (int start = 0; start < batch.width; start += length) chunks.add(new int[]{start, Math.min(batch.width, start + length)});
+        return new ChunkedPass(batch, chunks);
+    }
+
+    public int size() { return chunks.size(); }
+
+    /**
+     * A forward sweep over the chunks: each chunk's {@code outputs} are handed to {@code perChunk} (fresh arrays,
+     * registered in {@code arrays}) with the chunk's index; returns the cache of every column, per layer.
+     *
+     * @param extra placeholders besides the model's for chunk i (e.g. the completion mask's columns), or null
+     */
+    public Cache forward(Policy policy, boolean allHard, List<String> outputs, java.util.function.IntFunction<Map<String, INDArray>> extra,
+                         BiConsumer<Integer, Map<String, INDArray>> perChunk, NativeArrays arrays) {
+        int layers = policy.graph().config().numHiddenLayers();
+        List<String> wanted = new ArrayList<>(outputs);
+        for (int l = 0; l < layers; l++) {
+            wanted.add(DecoderGraph.presentKey(l));
+            wanted.add(DecoderGraph.presentValue(l));
+        }
+        Cache cache = null;
+        for (int i = 0; i < chunks.size(); i++) {
+            int[] c = chunks.get(i);
+            Map<String, INDArray> ph = batch.modelInputs(policy, allHard, c[0], c[1], cache == null ? null : cache.keys,
+                    cache == null ? null : cache.values);
+            if (extra != null) ph.putAll(extra.apply(i));
+            Map<String, INDArray> out = GraphRun.outputs(policy.graph().sd(), ph, wanted);
+            ph.forEach((k, v) -> { if (!k.startsWith("past_key_values.")) NativeArrays.close(v); });
+            if (cache != null) cache.close();
+            List<INDArray> keys = new ArrayList<>(), values = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                keys.add(out.remove(DecoderGraph.presentKey(l)));
+                values.add(out.remove(DecoderGraph.presentValue(l)));
+            }
+            cache = new Cache(keys, values);
+            arrays.trackAll(out.values());
+            perChunk.accept(i, out);
+        }
+        return cache;
+    }
+
+    /** Per layer, the keys and values of some columns, {@code [rows, Hkv, columns, D]}. */
+    public record Cache(List<INDArray> keys, List<INDArray> values) implements AutoCloseable {
+        /** The first {@code columns} positions, as fresh contiguous arrays. */
+        public Cache prefix(int columns) {
+            List<INDArray> k = new ArrayList<>(), v = new ArrayList<>();
+            INDArrayIndex all = NDArrayIndex.all(), first = NDArrayIndex.interval(0, columns);
+            for (int l = 0; l < keys.size(); l++) {
+                k.add(keys.get(l).get(all, all, first, all).dup('c'));
+                v.add(values.get(l).get(all, all, first, all).dup('c'));
+            }
+            return new Cache(k, v);
+        }
+
+        /** Zeros shaped as this cache's first {@code columns} positions (no gradient arrives from later chunks). */
+        public static List<INDArray> zeros(DecoderGraph graph, int rows, int columns) {
+            var c = graph.config();
+            List<INDArray> z = new ArrayList<>();
+            for (int l = 0; l < c.numHiddenLayers(); l++) z.add(Nd4j.zeros(graph.parameters().dtype(), rows, c.numKeyValueHeads(), columns, c.headDim()));
+            return z;
+        }
+
+        @Override
+        public void close() {
+            keys.forEach(NativeArrays::close);
+            values.forEach(NativeArrays::close);
+        }
+    }
+}
