@@ -2,6 +2,7 @@ package org.tarpo4j.rl.train;
 
 import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
@@ -138,13 +139,17 @@ public final class TarpoTrainer {
      * and the shortest chunk at a time, or the given sizes, cannot fit.
      */
     static Batching planMemory(TarpoConfig c, CausalLm model, TrainableParameters trainable, int longestPrompt) {
+        return planMemory(c, model.config(), model.parameters().count(), trainable.count(), longestPrompt, MemoryPlan.limitBytes());
+    }
+
+    /** The same from the counts alone, against a given limit (0: none). */
+    static Batching planMemory(TarpoConfig c, ModelConfig model, long parameters, long trainable, int longestPrompt, long limit) {
         int rows = c.promptsPerStep * c.numGenerations;
         int width = longestPrompt + c.maxCompletionLength;
-        long limit = MemoryPlan.limitBytes();
         int rollout = c.rolloutBatchSize != null ? Math.min(c.rolloutBatchSize, rows) : rows;
         int micro = c.perDeviceTrainBatchSize != null ? Math.min(c.perDeviceTrainBatchSize, rows) : rows;
         int chunk = c.chunkLength != null ? Math.min(c.chunkLength, width) : width;
-        MemoryPlan plan = plan(c, model, trainable, longestPrompt, rollout, micro, chunk);
+        MemoryPlan plan = plan(c, model, parameters, trainable, longestPrompt, rollout, micro, chunk);
         while (!plan.fits(limit)) {
             boolean rolloutBinds = MemoryPlan.sum(plan.rollout()) >= MemoryPlan.sum(plan.update());
             if (rolloutBinds && c.rolloutBatchSize == null && rollout > 1) rollout = (rollout + 1) / 2;
@@ -152,17 +157,16 @@ public final class TarpoTrainer {
             else if (c.chunkLength == null && chunk > MIN_CHUNK) chunk = Math.max(MIN_CHUNK, (chunk + 1) / 2);
             else if (c.rolloutBatchSize == null && rollout > 1) rollout = (rollout + 1) / 2;
             else break;
-            plan = plan(c, model, trainable, longestPrompt, rollout, micro, chunk);
+            plan = plan(c, model, parameters, trainable, longestPrompt, rollout, micro, chunk);
         }
-        plan.requireWithinLimit();
+        if (limit > 0) plan.requireWithin(limit);
         return new Batching(rollout, micro, chunk, plan);
     }
 
-    private static MemoryPlan plan(TarpoConfig c, CausalLm model, TrainableParameters trainable, int longestPrompt,
+    private static MemoryPlan plan(TarpoConfig c, ModelConfig model, long parameters, long trainable, int longestPrompt,
                                    int rolloutRows, int microBatchRows, int chunkLength) {
-        long parameters = model.parameters().count();
         long referenceCopy = c.beta > 0 && !c.useLora ? parameters : 0; // full fine-tuning copies the reference model
-        return MemoryPlan.training(model.config(), new MemoryPlan.Training(parameters, trainable.count(), referenceCopy,
+        return MemoryPlan.training(model, new MemoryPlan.Training(parameters, trainable, referenceCopy,
                 rolloutRows, longestPrompt, c.maxCompletionLength, microBatchRows,
                 (long) longestPrompt + c.maxCompletionLength, chunkLength, !c.useLora));
     }

@@ -138,15 +138,19 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
         return all;
     }
 
-    /** A table of the plan, one part a line, for a run's log. */
+    /** A table of the plan, one part a line, for a run's log, against the process's limit. */
     public String table() {
+        return table(limitBytes());
+    }
+
+    /** A table of the plan against {@code limit} bytes (0: none). */
+    public String table(long limit) {
         StringBuilder b = new StringBuilder("memory plan for ").append(what).append(":\n");
         always.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-44s %9s%n", k, gib(v))));
         if (!rollout.isEmpty()) b.append(String.format(Locale.ROOT, "  rollout, at most (%s):%n", gib(sum(rollout))));
         rollout.forEach((k, v) -> b.append(String.format(Locale.ROOT, "    %-42s %9s%n", k, gib(v))));
         if (!update.isEmpty()) b.append(String.format(Locale.ROOT, "  update, at most (%s):%n", gib(sum(update))));
         update.forEach((k, v) -> b.append(String.format(Locale.ROOT, "    %-42s %9s%n", k, gib(v))));
-        long limit = limitBytes();
         b.append(String.format(Locale.ROOT, "  %-44s %9s", "planned peak", gib(totalBytes())));
         if (limit > 0) b.append(String.format(Locale.ROOT, " of %s allowed", gib(limit)));
         return b.toString();
