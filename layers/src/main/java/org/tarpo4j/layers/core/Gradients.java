@@ -102,12 +102,15 @@ public final class Gradients {
         }
         gradVars.addAll(inputs);
         OutAndGrad og = run(sd, placeholders, outVars, gradVars);
+        SameDiff gradFn = sd.getFunction("grad");
         for (String p : parameters) {
             INDArray g = og.getGradients().get(p);
             INDArray sum = sums.get(p);
             if (sum == null) {
                 INDArray param = sd.getArrForVarName(p);
-                sums.put(p, g == null ? Nd4j.zeros(param.dataType(), param.shape()) : g.dup());
+                // the session's own array becomes the sum when its pool lets it go: no copy of every gradient
+                sums.put(p, g == null ? Nd4j.zeros(param.dataType(), param.shape())
+                        : RecyclingMemory.handOver(gradFn, g) ? g : g.dup());
             } else if (g != null) {
                 sum.addi(g);
             }

@@ -64,6 +64,15 @@ public final class RecyclingMemory {
         return session != null && session.getMmgr() instanceof Manager m ? m.peakHeld : 0;
     }
 
+    /**
+     * Takes {@code array}, which the last call of {@code graph}'s session (on this thread) handed out, out of its pool:
+     * the caller owns it from now on and closes it. False when the pool does not own it (e.g. it is a view): copy it.
+     */
+    public static boolean handOver(SameDiff graph, INDArray array) {
+        InferenceSession session = graph.getSessions().get(Thread.currentThread().getId());
+        return session != null && session.getMmgr() instanceof Manager m && m.handOver(array);
+    }
+
     /** Starts a new high-water mark at what the pool holds now. */
     public static void resetPeak(SameDiff graph) {
         InferenceSession session = graph.getSessions().get(Thread.currentThread().getId());
@@ -176,6 +185,20 @@ public final class RecyclingMemory {
             inUse.clear();
             takenThisCall.clear();
             freedIds.clear();
+        }
+
+        boolean handOver(INDArray array) {
+            List<INDArray> used = inUse.get(Key.of(array.dataType(), array.ordering(), array.shape()));
+            if (used == null) return false;
+            for (int i = used.size() - 1; i >= 0; i--) {
+                if (used.get(i) == array) {
+                    used.remove(i);
+                    takenThisCall.remove(array);
+                    held -= bytes(array);
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Frees the pooled arrays not taken during the current call. */

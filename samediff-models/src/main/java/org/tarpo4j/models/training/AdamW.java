@@ -26,7 +26,6 @@ public final class AdamW {
     private final List<Group> groups;
     private final double beta1, beta2, eps;
     private final Map<String, INDArray> firstMoment = new LinkedHashMap<>(), secondMoment = new LinkedHashMap<>();
-    private final Map<String, INDArray> update = new LinkedHashMap<>();    // scratch, one per parameter
     private long step;
 
     public AdamW(List<Group> groups, double beta1, double beta2, double eps) {
@@ -46,6 +45,7 @@ public final class AdamW {
     /**
      * One update. {@code lrScale} multiplies every group's learning rate (the schedule's factor).
      * Gradients of parameters not in any group are ignored; a parameter without a gradient is not updated.
+     * The gradients are consumed: each is overwritten with its update (a buffer as large as the parameters spared).
      */
     public void step(Map<String, INDArray> gradients, double lrScale) {
         step++;
@@ -56,11 +56,11 @@ public final class AdamW {
                 INDArray grad = gradients.get(e.getKey());
                 if (grad == null) continue;
                 INDArray p = e.getValue(), m = firstMoment.get(e.getKey()), v = secondMoment.get(e.getKey());
-                INDArray u = update.computeIfAbsent(e.getKey(), k -> Nd4j.createUninitialized(p.dataType(), p.shape()));
-                // one fused op updates m and v in place and writes u = lr·sqrt(c2)/c1 · m / (sqrt(v) + eps'); with
-                // eps' = eps·sqrt(c2) that is exactly lr · m̂ / (sqrt(v̂) + eps) (the op's step count is 0-based)
-                Nd4j.exec(new AdamUpdater(grad.reshape(v.shape()), v, m, u, v, m, lr, beta1, beta2, eps * Math.sqrt(c2),
-                        Math.toIntExact(step - 1)));
+                INDArray u = grad.reshape(v.shape());
+                // one fused op updates m and v in place and writes u = lr·sqrt(c2)/c1 · m / (sqrt(v) + eps') into the
+                // gradient's own buffer (element by element, so in place is safe); with eps' = eps·sqrt(c2) that is
+                // exactly lr · m̂ / (sqrt(v̂) + eps) (the op's step count is 0-based)
+                Nd4j.exec(new AdamUpdater(u, v, m, u, v, m, lr, beta1, beta2, eps * Math.sqrt(c2), Math.toIntExact(step - 1)));
                 if (g.weightDecay() != 0) p.muli(1 - lr * g.weightDecay());
                 p.subi(u);
             }

@@ -4,11 +4,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code y = α x Wᵀ} ({@code + y} when accumulating), {@code x [N, in]}, {@code W [out, in]}, {@code y [N, out]}, bound
- * once. Up to {@value FastDecoder#MATVEC_ROWS} rows go through the matrix-vector form of {@code matmul} ({@code W · x_r},
- * rank-1 {@code x_r}), one per row: in M2.1 that is 4–7× faster than a GEMM of one row (measured: 1×256 by 8192×256,
- * 0.19 vs 1.3 ms) and still 1.5–6× faster at 2–4 rows; from 8 rows on the GEMM is as fast or faster.
+ * once. One row, and up to {@value FastDecoder#MATVEC_ROWS} rows of a matrix that stays in cache (at most
+ * {@value #CACHED_BYTES} bytes), go through the matrix-vector form of {@code matmul} ({@code W · x_r}, rank-1
+ * {@code x_r}), one per row: in M2.1 that is 4–7× faster than a GEMM of one row (measured: 1×256 by 8192×256, 0.19 vs
+ * 1.3 ms) and still 1.5–6× faster at 2–4 rows of a small model; from 8 rows on the GEMM is as fast or faster. A large
+ * matrix read once per row would be read from memory that many times (at the 1.5B shape, 4 rows of a 55 MB matrix):
+ * there one GEMM reads it once.
  */
 final class Projection {
+    /** A matrix up to this size is read from cache when it is read once per row. */
+    static final long CACHED_BYTES = 4L << 20;
+
     private final BoundOp[] ops;
 
     Projection(INDArray x, INDArray w, INDArray y, boolean accumulate) {
@@ -17,7 +23,8 @@ final class Projection {
 
     Projection(INDArray x, INDArray w, INDArray y, double alpha, boolean accumulate) {
         int n = (int) x.size(0);
-        if (n > FastDecoder.MATVEC_ROWS) {
+        boolean cached = w.length() * w.dataType().width() <= CACHED_BYTES;
+        if (n > FastDecoder.MATVEC_ROWS || n > 1 && !cached) {
             ops = new BoundOp[]{BoundOp.matmul(x, w, y, true, alpha, accumulate)};
             return;
         }
