@@ -43,13 +43,8 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SafeTensorsDType type = switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "bf16", "bfloat16" -> SafeTensorsDType.BF16;
-            case "f16", "fp16", "float16" -> SafeTensorsDType.F16;
-            case "f32", "fp32", "float32" -> SafeTensorsDType.F32;
-            default -> throw new IllegalArgumentException("--dtype must be bf16, f16 or f32, got '" + dtype + "'");
-        };
-        CheckpointExport.Result r = new CheckpointExport(ModelResolver.fromEnvironment(), bytes(maxShardSize))
+        SafeTensorsDType type = SafeTensorsDType.ofModelWeights("--dtype", dtype);
+        CheckpointExport.Result r = new CheckpointExport(ModelResolver.fromEnvironment(), CliSupport.parseBytes("--max-shard-size", maxShardSize))
                 .export(checkpoint, out, merge, type);
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -68,27 +63,5 @@ final class ExportCommand implements Callable<Integer> {
                     r.hasLatentHeads() ? ", router in latent_heads.safetensors" : "", r.out());
         }
         return 0;
-    }
-
-    /** "5GB", "500MB", "2GiB", "1000000" as bytes (decimal units, as transformers' max_shard_size). */
-    static long bytes(String size) {
-        String s = size.strip().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        String[][] units = {{"GIB", "1073741824"}, {"MIB", "1048576"}, {"KIB", "1024"}, {"GB", "1000000000"}, {"MB", "1000000"},
-                {"KB", "1000"}, {"B", "1"}};
-        for (String[] u : units) {
-            if (s.endsWith(u[0])) {
-                unit = Long.parseLong(u[1]);
-                s = s.substring(0, s.length() - u[0].length()).strip();
-                break;
-            }
-        }
-        try {
-            double v = Double.parseDouble(s);
-            if (!(v > 0)) throw new NumberFormatException();
-            return (long) Math.ceil(v * unit);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--max-shard-size must be a positive size such as 5GB or 500MB, got '" + size + "'");
-        }
     }
 }

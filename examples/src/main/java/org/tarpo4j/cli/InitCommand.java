@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
@@ -36,12 +35,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SafeTensorsDType type = switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "bf16", "bfloat16" -> SafeTensorsDType.BF16;
-            case "f16", "fp16", "float16" -> SafeTensorsDType.F16;
-            case "f32", "fp32", "float32" -> SafeTensorsDType.F32;
-            default -> throw new IllegalArgumentException("--dtype must be bf16, f16 or f32, got '" + dtype + "'");
-        };
+        SafeTensorsDType type = SafeTensorsDType.ofModelWeights("--dtype", dtype);
         Path tokDir = tokenizer == null ? null : tokenizer.toFile().isDirectory() ? tokenizer : tokenizer.getParent();
         RandomModel.write(ModelConfig.read(config), out, type, seed, tokDir, CliSupport.parseBytes("--max-shard-size", maxShardSize));
         System.out.println(out);

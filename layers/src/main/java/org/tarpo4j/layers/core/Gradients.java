@@ -137,6 +137,20 @@ public final class Gradients {
     }
 
     /**
+     * {@code sums += scale · gradients}, taking the gradients over: each is scaled in place and becomes the sum's entry
+     * when there is none yet, else is added and closed (for losses that are averages over parts of a batch).
+     */
+    public static void addScaled(Map<String, INDArray> sums, Map<String, INDArray> gradients, double scale) {
+        gradients.forEach((k, g) -> {
+            INDArray previous = sums.putIfAbsent(k, g.muli(scale));
+            if (previous != null) {
+                previous.addi(g);
+                NativeArrays.close(g);
+            }
+        });
+    }
+
+    /**
      * {@code SameDiff.calculateGradientsAndOutputs}, with the session's releases left on: M2.1's own method turns the
      * gradient function's array cache off, and then the session frees nothing before the pass ends, so a step held every
      * activation, every activation gradient and every frozen weight's (unused) gradient at once. With releases on,

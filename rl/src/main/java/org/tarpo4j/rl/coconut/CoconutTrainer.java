@@ -76,13 +76,7 @@ public final class CoconutTrainer {
                 Gradients.Result r = Gradients.compute(graph.graph(), ContinuousThoughtGraph.LOSS, ph,
                         List.of(ContinuousThoughtGraph.LOSS), parameters);
                 loss += share * r.outputs().get(ContinuousThoughtGraph.LOSS).getDouble(0);
-                r.gradients().forEach((k, v) -> {
-                    INDArray previous = sum.putIfAbsent(k, v.muli(share));
-                    if (previous != null) {
-                        previous.addi(v);
-                        v.close();
-                    }
-                });
+                Gradients.addScaled(sum, r.gradients(), share);
                 ph.values().forEach(NativeArrays::close);
             }
         }

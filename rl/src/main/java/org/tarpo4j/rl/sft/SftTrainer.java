@@ -79,13 +79,7 @@ public final class SftTrainer {
             Map<String, INDArray> ph = inputs(micro);
             Gradients.Result r = Gradients.compute(graph.graph(), LanguageModelLoss.LOSS, ph, List.of(LanguageModelLoss.LOSS), parameters);
             loss += share * r.outputs().get(LanguageModelLoss.LOSS).getDouble(0);
-            r.gradients().forEach((k, v) -> {
-                INDArray previous = sum.putIfAbsent(k, v.muli(share));
-                if (previous != null) {
-                    previous.addi(v);
-                    v.close();
-                }
-            });
+            Gradients.addScaled(sum, r.gradients(), share);
             ph.values().forEach(NativeArrays::close);
         }
         return new Accumulated(loss, sum);

@@ -72,14 +72,12 @@ public final class HfModelExport {
         }
     }
 
-    /** The name {@code transformers} gives a dtype in {@code torch_dtype}. */
+    /** The name {@code transformers} gives a dtype in {@code torch_dtype}; models are exported as F32, F16 or BF16. */
     public static String torchName(SafeTensorsDType dtype) {
-        return switch (dtype) {
-            case F32 -> "float32";
-            case F16 -> "float16";
-            case BF16 -> "bfloat16";
-            default -> throw new IllegalArgumentException("models are exported as F32, F16 or BF16, not " + dtype);
-        };
+        if (dtype != SafeTensorsDType.F32 && dtype != SafeTensorsDType.F16 && dtype != SafeTensorsDType.BF16) {
+            throw new IllegalArgumentException("models are exported as F32, F16 or BF16, not " + dtype);
+        }
+        return dtype.torchName();
     }
 
     /** The source's {@code config.json} as it is (fields we do not model included), with the exported dtype. */

@@ -51,6 +51,23 @@ public enum SafeTensorsDType {
         return name();
     }
 
+    /**
+     * The type a model's weights are written in, from the command line's spelling: {@code bf16}/{@code bfloat16},
+     * {@code f16}/{@code fp16}/{@code float16} or {@code f32}/{@code fp32}/{@code float32}.
+     *
+     * @param option the option's name, for the error
+     * @param text   the spelling
+     * @return BF16, F16 or F32
+     */
+    public static SafeTensorsDType ofModelWeights(String option, String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "bf16", "bfloat16" -> BF16;
+            case "f16", "fp16", "float16" -> F16;
+            case "f32", "fp32", "float32" -> F32;
+            default -> throw new IllegalArgumentException(option + " must be bf16, f16 or f32, got '" + text + "'");
+        };
+    }
+
     /** @return PyTorch's name of a floating-point type, as config.json's {@code torch_dtype} gives it (e.g. {@code bfloat16}) */
     public String torchName() {
         return switch (this) {
