@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param answer    the gold final answer, as the reward functions expect it
  * @param reference the full worked solution, or {@code null} when the set has none
  */
-public record Problem(String id, String prompt, String answer, String reference) {
+public record Problem(String id, String prompt, String answer, String reference) implements java.io.Serializable {
     /**
      * @param id        not null
      * @param prompt    not null

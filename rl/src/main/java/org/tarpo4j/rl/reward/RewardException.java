@@ -16,7 +16,7 @@ public final class RewardException extends RuntimeException {
      * @param problemId       the problem's {@code id}
      * @param generationIndex which of the prompt's completions, from 0
      */
-    public record Sample(int step, int promptIndex, String problemId, int generationIndex) {
+    public record Sample(int step, int promptIndex, String problemId, int generationIndex) implements java.io.Serializable {
         /**
          * Checks the fields.
          *

@@ -13,7 +13,7 @@ import java.util.Set;
  * A weighted sum of reward functions. {@link #score} is the total; {@link #scoreAll} also gives each function's own
  * score, for metrics.
  */
-public final class WeightedRewards implements RewardFunction {
+public final class WeightedRewards implements RewardFunction, java.io.Serializable { // Spark executors score with it when every function is Serializable
     /** The sum's own name (an error in the sum itself, such as an overflow, names it). */
     public static final String NAME = "weighted";
 
@@ -23,7 +23,7 @@ public final class WeightedRewards implements RewardFunction {
      * @param function the reward function
      * @param weight   its weight, finite
      */
-    public record Term(RewardFunction function, double weight) {
+    public record Term(RewardFunction function, double weight) implements java.io.Serializable {
         /**
          * @param function not null
          * @param weight   finite

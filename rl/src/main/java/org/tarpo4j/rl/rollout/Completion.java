@@ -16,7 +16,8 @@ package org.tarpo4j.rl.rollout;
  * @param text          the decoded completion (special tokens skipped), or null without a tokenizer
  */
 public record Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights,
-                         float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text) {
+                         float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text)
+        implements java.io.Serializable { // Spark executors send their completions back to the trainer
     /** @return the number of tokens, the stop token included */
     public int length() { return tokens.length; }
 

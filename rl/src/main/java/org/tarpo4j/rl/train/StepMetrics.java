@@ -32,10 +32,23 @@ public record StepMetrics(int step, Map<String, Object> values) {
         return n.doubleValue();
     }
 
-    /** @return the metrics that do not depend on timing (for comparing runs) */
+    /**
+     * @return the metrics that depend neither on timing nor on where the step ran ({@code time/...}, and
+     * {@code spark/...}: the partitions and bytes of a step on Spark), for comparing runs
+     */
     public Map<String, Object> withoutTimings() {
         Map<String, Object> m = new LinkedHashMap<>(values);
-        m.keySet().removeIf(k -> k.startsWith("time/"));
+        m.keySet().removeIf(k -> k.startsWith("time/") || k.startsWith("spark/"));
         return m;
+    }
+
+    /**
+     * @param more metrics to add (a key already present is replaced)
+     * @return these metrics and {@code more}
+     */
+    public StepMetrics with(Map<String, Object> more) {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.putAll(more);
+        return new StepMetrics(step, m);
     }
 }

@@ -154,6 +154,14 @@ public final class TarpoConfig {
     /** The projections that get adapters. */
     public List<String> loraTargets = new ArrayList<>(LoraConfig.ALL_PROJECTIONS);
 
+    // --- scale-out
+    /**
+     * A Spark master URL ({@code local[2]}, {@code spark://host:7077}, ...): each step's rollouts, rewards, reference
+     * log-probs and gradients run on its executors, the update and everything else here; null = all in this process.
+     * Executors load {@link #modelPath} themselves. The result does not depend on it (README "Scale-out").
+     */
+    public String sparkMaster;
+
     // --- rewards
     /** Built-in rewards by name and weight, for the command line ({@code gsm8k}, {@code math}, {@code format}); a trainer built from Java takes its rewards as an argument. */
     public Map<String, Double> rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
@@ -352,6 +360,7 @@ public final class TarpoConfig {
             named("loraTargets", this::lora);
         }
         named("softInputSource", this::softInput);
+        if (sparkMaster != null && sparkMaster.isBlank()) throw new IllegalArgumentException("sparkMaster must be a Spark master URL or null, got ''");
         if (rewardWeights == null || rewardWeights.isEmpty()) throw new IllegalArgumentException("rewardWeights must name at least one reward");
         rewardWeights.forEach((name, w) -> {
             if (w == null || !Double.isFinite(w)) throw new IllegalArgumentException("rewardWeights: weight of '" + name + "' must be a number, got " + w);
