@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tarpo4j.layers.core.NativeArrays;
-import org.tarpo4j.models.memory.MemoryLimitExceededException;
+import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.train.StepGradient;
 
@@ -88,18 +88,12 @@ final class GradientTask implements Function2<Integer, Iterator<byte[]>, Iterato
             Replicas.giveBack(replica);
             LOG.info("{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
             return List.of(JavaBytes.write(out)).iterator();
-        } catch (OutOfMemoryError e) {
-            Replicas.discard(replica);
-            throw ExecutorFailure.outOfMemory(where, e);
-        } catch (ExecutorFailure e) {
-            if (replica != null) Replicas.giveBack(replica);
-            throw e;
-        } catch (MemoryLimitExceededException e) {
-            Replicas.discard(replica);
-            throw new ExecutorFailure(where + ": not enough memory on the executor: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            Replicas.discard(replica);
-            throw new ExecutorFailure(where + ": " + e, e);
+        } catch (RewardException e) {
+            Replicas.giveBack(replica);
+            throw e; // a reward's own error reaches the trainer as on one machine
+        } catch (Throwable t) {
+            Replicas.discard(replica); // in an unknown state
+            throw ExecutorFailure.of(where, t);
         }
     }
 }

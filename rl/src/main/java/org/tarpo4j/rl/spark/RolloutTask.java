@@ -4,7 +4,6 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tarpo4j.models.memory.MemoryLimitExceededException;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.rollout.Completion;
@@ -80,18 +79,12 @@ final class RolloutTask implements Function2<Integer, Iterator<byte[]>, Iterator
             Replicas.giveBack(replica);
             LOG.info("{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
             return List.of(JavaBytes.write(out)).iterator();
-        } catch (OutOfMemoryError e) {
-            Replicas.discard(replica);
-            throw ExecutorFailure.outOfMemory(where, e);
-        } catch (RewardException | ExecutorFailure e) {
-            if (replica != null) Replicas.giveBack(replica);
+        } catch (RewardException e) {
+            Replicas.giveBack(replica);
             throw e; // a reward's own error reaches the trainer as on one machine
-        } catch (MemoryLimitExceededException e) {
-            Replicas.discard(replica);
-            throw new ExecutorFailure(where + ": not enough memory on the executor: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            Replicas.discard(replica);
-            throw new ExecutorFailure(where + ": " + e, e);
+        } catch (Throwable t) {
+            Replicas.discard(replica); // in an unknown state
+            throw ExecutorFailure.of(where, t);
         }
     }
 }

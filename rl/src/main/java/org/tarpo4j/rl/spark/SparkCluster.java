@@ -8,50 +8,56 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.tarpo4j.rl.reward.RewardException;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The trainer's Spark application: a context on the given master with the settings this project needs, and jobs run
- * so that they end, with an error naming the cause, instead of waiting forever for executors that are gone.
+ * so that they end, with an error naming the cause, instead of waiting forever for executors that are gone. One
+ * application serves every trainer of this JVM that asks for the same master and settings (executors keep their
+ * models between runs); it ends with the JVM, or when a trainer asks for another master or other settings.
  *
  * <p>Settings taken from {@code spark.*} system properties (as {@code spark-submit} and {@code -Dspark.x=y} set them)
  * win over the defaults here: the driver binds to 127.0.0.1 when the master is local or on this machine, executors
  * get {@code OMP_NUM_THREADS} and the Java options ({@code --add-opens}, the trainer's JavaCPP memory limits) unless
  * given, and {@value #EXECUTOR_WAIT} (seconds, default 120) bounds how long a step waits without any executor.
  */
-final class SparkCluster implements AutoCloseable {
+final class SparkCluster {
     /** Seconds to wait for a first executor, or for any executor while a job runs, before failing. */
     static final String EXECUTOR_WAIT = "spark.tarpo.executorWaitSeconds";
+    private static SparkCluster shared;
 
     private final MasterUrl master;
     private final JavaSparkContext sc;
     private final boolean owned;
     private final long waitMillis;
+    private final Map<String, String> request;
 
-    private SparkCluster(MasterUrl master, JavaSparkContext sc, boolean owned) {
+    private SparkCluster(MasterUrl master, JavaSparkContext sc, boolean owned, Map<String, String> request) {
         this.master = master;
         this.sc = sc;
         this.owned = owned;
+        this.request = request;
         this.waitMillis = 1000L * sc.getConf().getInt(EXECUTOR_WAIT, 120);
     }
 
     /**
      * Connects to {@code master}: checks the URL, that the master answers and that this JVM can run Spark, starts the
-     * application (or joins the context this JVM already has, e.g. under {@code spark-submit}) and waits for an
-     * executor.
+     * application (or joins the one this JVM runs already: its own from an earlier trainer with the same settings, or
+     * one started outside, e.g. under {@code spark-submit}) and waits for an executor.
      *
      * @throws IllegalArgumentException for a bad or unreachable master
      * @throws IllegalStateException    when this JVM lacks Spark's Java options, or no executor comes
      */
-    static SparkCluster connect(String master, String appName) {
+    static synchronized SparkCluster connect(String master) {
         MasterUrl url = MasterUrl.parse(master);
         JavaOptions.requireOpened();
-        url.requireReachable(3000);
         SparkConf conf = new SparkConf(); // spark.* system properties (spark-submit's, or -D) come first
         conf.setMaster(url.url());
-        conf.setIfMissing("spark.app.name", appName);
+        conf.setIfMissing("spark.app.name", "tarpo4j");
         if (url.loopback()) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
@@ -59,27 +65,45 @@ final class SparkCluster implements AutoCloseable {
         String omp = System.getenv("OMP_NUM_THREADS");
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", omp == null ? "1" : omp);
         conf.setIfMissing("spark.executor.extraJavaOptions", executorJavaOptions());
+        Map<String, String> request = new TreeMap<>();
+        for (var kv : conf.getAll()) request.put(kv._1(), kv._2());
+        if (shared != null && !shared.sc.sc().isStopped() && shared.request.equals(request)) return shared;
+        stopShared();
+        url.requireReachable(3000);
         JavaSparkContext sc;
         boolean owned = true;
         try {
             sc = new JavaSparkContext(conf);
         } catch (Exception e) {
             String m = String.valueOf(e.getMessage());
-            if (m.contains("Only one SparkContext")) {
-                sc = JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf)); // the caller's own context
-                owned = false;
-            } else {
+            if (!m.contains("Only one SparkContext")) {
                 throw new IllegalArgumentException("spark_master '" + master + "': Spark could not start (" + firstLine(m) + ")", e);
             }
+            sc = JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf)); // the caller's own application
+            owned = false;
+            if (!sc.master().equals(url.url())) {
+                throw new IllegalStateException("spark_master '" + master + "': this JVM already runs a Spark application "
+                        + "on " + sc.master() + " (one per JVM): use that master, or stop it first");
+            }
         }
-        SparkCluster cluster = new SparkCluster(url, sc, owned);
+        SparkCluster cluster = new SparkCluster(url, sc, owned, request);
         try {
             cluster.awaitExecutor();
         } catch (RuntimeException e) {
-            cluster.close();
+            cluster.stop();
             throw e;
         }
+        shared = cluster;
         return cluster;
+    }
+
+    /** Ends this JVM's application if a trainer started it; the executor replicas this JVM built for it go too. */
+    static synchronized void stopShared() {
+        if (shared != null) {
+            shared.stop();
+            shared = null;
+            Replicas.clear();
+        }
     }
 
     /** The executors' Java options: Spark's --add-opens and the trainer's JavaCPP limits (off-heap memory is GC-driven). */
@@ -198,9 +222,7 @@ final class SparkCluster implements AutoCloseable {
         }
     }
 
-    /** Stops the application if this created it; the replicas this JVM built for it are dropped. */
-    @Override
-    public void close() {
+    private void stop() {
         if (owned) sc.stop();
     }
 }

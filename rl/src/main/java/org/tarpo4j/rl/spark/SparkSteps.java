@@ -84,9 +84,7 @@ public final class SparkSteps implements DistributedSteps {
     }
 
     private SparkCluster cluster() {
-        if (cluster == null) {
-            cluster = SparkCluster.connect(config.sparkMaster, "tarpo4j " + config.mode + " " + Path.of(config.outputDir).getFileName());
-        }
+        if (cluster == null) cluster = SparkCluster.connect(config.sparkMaster);
         return cluster;
     }
 
@@ -229,17 +227,13 @@ public final class SparkSteps implements DistributedSteps {
     @Override
     public Map<String, Object> stepMetrics() { return stats.drain(); }
 
+    /** Drops the step's broadcast; the application stays for later steps and trainers (it ends with the JVM). */
     @Override
     public void close() {
         if (current != null) {
             current.destroy();
             current = null;
         }
-        if (cluster != null) {
-            boolean local = cluster.local();
-            cluster.close();
-            cluster = null;
-            if (local) Replicas.clear(); // this JVM's executor replicas are of no use without the application
-        }
+        cluster = null;
     }
 }

@@ -70,7 +70,7 @@ public interface DistributedSteps extends AutoCloseable {
     /** @return what the step moved and how long it took since the last call ({@code time/...}, {@code spark/...}) */
     Map<String, Object> stepMetrics();
 
-    /** Releases the cluster (it is taken again by the next step). */
+    /** Releases what the steps so far hold on the cluster (the application itself serves later steps, and ends with the JVM). */
     @Override
     void close();
 

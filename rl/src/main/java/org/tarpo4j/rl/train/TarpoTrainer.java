@@ -184,7 +184,7 @@ public final class TarpoTrainer {
                 if (config.saveSteps > 0 && step % config.saveSteps == 0 || step == config.maxSteps) save();
             }
         } finally {
-            if (distributed != null) distributed.close(); // the cluster is taken again by a later step, if any
+            if (distributed != null) distributed.close(); // the last broadcast weights
         }
         return all;
     }

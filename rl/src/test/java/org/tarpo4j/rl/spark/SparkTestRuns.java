@@ -60,7 +60,7 @@ final class SparkTestRuns {
 
     static List<Problem> problems() {
         List<Problem> out = new ArrayList<>();
-        for (int i = 0; i < 8; i++) out.add(new Problem("p" + i, "prompt " + i, "0", null));
+        for (int i = 0; i < 8; i++) out.add(new Problem("p" + i, "prompt " + i, "gold " + i, null));
         return out;
     }
 
@@ -106,13 +106,18 @@ final class SparkTestRuns {
 
     /** Trains {@code c} (with {@code master} as its spark_master, null for none) from the model at its path. */
     static TarpoTrainer train(TarpoConfig c, String master, RewardFunction reward, Path out) throws IOException {
+        TarpoTrainer t = trainer(c, master, reward, out);
+        t.train();
+        return t;
+    }
+
+    /** The trainer of {@link #train}, not yet trained. */
+    static TarpoTrainer trainer(TarpoConfig c, String master, RewardFunction reward, Path out) throws IOException {
         TarpoConfig run = c.copy();
         run.sparkMaster = master;
         run.outputDir = out.toString();
         CausalLm model = CausalLm.fromPretrained(Path.of(c.modelPath));
-        TarpoTrainer t = new TarpoTrainer(run, model, problems(), encoder(), WeightedRewards.of(reward), new Letters(), out);
-        t.train();
-        return t;
+        return new TarpoTrainer(run, model, problems(), encoder(), WeightedRewards.of(reward), new Letters(), out);
     }
 
     static List<Map<String, Object>> metrics(Path run) throws IOException {
