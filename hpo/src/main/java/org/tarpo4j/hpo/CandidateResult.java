@@ -16,7 +16,7 @@ import java.util.Map;
  * @param dir        the candidate's output directory
  */
 public record CandidateResult(int index, Map<String, Double> parameters, Status status, Double score, String error,
-                              double seconds, String dir) {
+                              double seconds, String dir) implements java.io.Serializable { // sweeps on Spark send them back
     /** How a candidate ended. */
     public enum Status {
         /** Scored. */

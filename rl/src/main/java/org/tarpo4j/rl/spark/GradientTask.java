@@ -68,7 +68,7 @@ final class GradientTask implements Function2<Integer, Iterator<byte[]>, Iterato
         Input input = JavaBytes.read(in.next());
         String where = ExecutorFailure.where("step " + (input.step() + 1) + " gradient"
                 + (input.iteration() > 0 ? " (update " + (input.iteration() + 1) + ")" : ""), partition, input.partitions());
-        LOG.info("{}: completions {}..{} of the step", where, input.first(), input.first() + input.completions().size() - 1);
+        TaskLog.line(LOG, "{}: completions {}..{} of the step", where, input.first(), input.first() + input.completions().size() - 1);
         long t0 = System.nanoTime();
         Replica replica = null;
         try {
@@ -86,7 +86,7 @@ final class GradientTask implements Function2<Integer, Iterator<byte[]>, Iterato
             }
             Output out = new Output(names, values, r.metrics(), stateNanos, System.nanoTime() - t1);
             Replicas.giveBack(replica);
-            LOG.info("{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
+            TaskLog.line(LOG, "{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
             return List.of(JavaBytes.write(out)).iterator();
         } catch (RewardException e) {
             Replicas.giveBack(replica);

@@ -62,7 +62,7 @@ final class RolloutTask implements Function2<Integer, Iterator<byte[]>, Iterator
     public Iterator<byte[]> call(Integer partition, Iterator<byte[]> in) {
         Input input = JavaBytes.read(in.next());
         String where = ExecutorFailure.where("step " + (input.step() + 1) + " rollouts", partition, input.partitions());
-        LOG.info("{}: prompts {}..{} of the step, {} completions", where, input.indices()[0],
+        TaskLog.line(LOG, "{}: prompts {}..{} of the step, {} completions", where, input.indices()[0],
                 input.indices()[input.indices().length - 1], input.indices().length * numGenerations);
         long t0 = System.nanoTime();
         Replica replica = null;
@@ -77,7 +77,7 @@ final class RolloutTask implements Function2<Integer, Iterator<byte[]>, Iterator
                     : RolloutScores.score(replica.rewards, input.step(), numGenerations, completions, byIndex::get);
             Output out = new Output(completions, scores, stateNanos, System.nanoTime() - t1);
             Replicas.giveBack(replica);
-            LOG.info("{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
+            TaskLog.line(LOG, "{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
             return List.of(JavaBytes.write(out)).iterator();
         } catch (RewardException e) {
             Replicas.giveBack(replica);
