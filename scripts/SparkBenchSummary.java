@@ -14,13 +14,13 @@ import java.util.Locale;
 public class SparkBenchSummary {
     public static void main(String[] args) throws Exception {
         ObjectMapper json = new ObjectMapper();
-        System.out.println("| run | rollout tok/s | step s | rollout s | update s | broadcast s | collect s | straggler s | broadcast MB | task MB | result MB |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| run | rollout tok/s | step s | rollout s | update s | broadcast s | collect s | straggler s | task CPU / wall | broadcast MB | task MB | result MB |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         double rowsPerStep = Double.parseDouble(args[0]);
         for (String a : List.of(args).subList(1, args.length)) {
             String label = a.substring(0, a.indexOf('=')), dir = a.substring(a.indexOf('=') + 1);
             List<String> lines = Files.readAllLines(Path.of(dir, "metrics.jsonl"));
-            double tokens = 0, rollout = 0, step = 0, update = 0, bc = 0, col = 0, strag = 0, bb = 0, tb = 0, rb = 0;
+            double tokens = 0, rollout = 0, step = 0, update = 0, bc = 0, col = 0, strag = 0, bb = 0, tb = 0, rb = 0, cpu = 0, busy = 0;
             int n = 0;
             for (String line : lines.subList(1, lines.size())) {
                 JsonNode m = json.readTree(line);
@@ -31,13 +31,16 @@ public class SparkBenchSummary {
                 bc += m.path("time/broadcast_s").asDouble();
                 col += m.path("time/collect_s").asDouble();
                 strag += m.path("time/straggler_s").asDouble();
+                cpu += m.path("time/task_cpu_s").asDouble();
+                busy += m.path("time/task_s").asDouble();
                 bb += m.path("spark/broadcast_bytes").asDouble();
                 tb += m.path("spark/task_bytes").asDouble();
                 rb += m.path("spark/result_bytes").asDouble();
                 n++;
             }
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%n", label,
-                    tokens / rollout, step / n, rollout / n, update / n, bc / n, col / n, strag / n, bb / n / 1e6, tb / n / 1e6, rb / n / 1e6);
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %s | %.2f | %.2f | %.2f |%n", label,
+                    tokens / rollout, step / n, rollout / n, update / n, bc / n, col / n, strag / n,
+                    busy == 0 ? "-" : String.format(Locale.ROOT, "%.2f", cpu / busy), bb / n / 1e6, tb / n / 1e6, rb / n / 1e6);
         }
     }
 }

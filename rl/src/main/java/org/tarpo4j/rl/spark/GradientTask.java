@@ -48,10 +48,11 @@ final class GradientTask implements Function2<Integer, Iterator<byte[]>, Iterato
      * @param gradients    their gradients of this share, row-major
      * @param metrics      the share's part of the step's metrics (sums)
      * @param stateNanos   fetching and assigning the broadcast weights
+     * @param cpuNanos     the task thread's CPU time (ND4J's ops run on it: one intra-op thread)
      * @param computeNanos reference log-probs and gradients
      */
-    record Output(String[] names, float[][] gradients, Map<String, Double> metrics, long stateNanos, long computeNanos)
-            implements Serializable {}
+    record Output(String[] names, float[][] gradients, Map<String, Double> metrics, long stateNanos, long cpuNanos,
+                  long computeNanos) implements Serializable {}
 
     private final ReplicaSpec spec;
     private final Broadcast<byte[]> state;
@@ -69,7 +70,7 @@ final class GradientTask implements Function2<Integer, Iterator<byte[]>, Iterato
         String where = ExecutorFailure.where("step " + (input.step() + 1) + " gradient"
                 + (input.iteration() > 0 ? " (update " + (input.iteration() + 1) + ")" : ""), partition, input.partitions());
         TaskLog.line(LOG, "{}: completions {}..{} of the step", where, input.first(), input.first() + input.completions().size() - 1);
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), cpu0 = TaskLog.cpuNanos();
         Replica replica = null;
         try {
             replica = Replicas.borrow(spec, where);
@@ -84,7 +85,7 @@ final class GradientTask implements Function2<Integer, Iterator<byte[]>, Iterato
                 values[i] = Nd4j.toFlattened('c', g).toFloatVector();
                 NativeArrays.close(g);
             }
-            Output out = new Output(names, values, r.metrics(), stateNanos, System.nanoTime() - t1);
+            Output out = new Output(names, values, r.metrics(), stateNanos, TaskLog.cpuNanos() - cpu0, System.nanoTime() - t1);
             Replicas.giveBack(replica);
             TaskLog.line(LOG, "{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
             return List.of(JavaBytes.write(out)).iterator();

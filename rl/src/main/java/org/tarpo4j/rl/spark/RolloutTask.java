@@ -42,9 +42,10 @@ final class RolloutTask implements Function2<Integer, Iterator<byte[]>, Iterator
      * @param completions  G per prompt, prompt-major
      * @param scores       their rewards, or null when the trainer scores
      * @param stateNanos   fetching and assigning the broadcast weights
+     * @param cpuNanos     the task thread's CPU time (ND4J's ops run on it: one intra-op thread)
      * @param computeNanos the rollouts and rewards
      */
-    record Output(List<Completion> completions, RolloutScores scores, long stateNanos, long computeNanos) implements Serializable {}
+    record Output(List<Completion> completions, RolloutScores scores, long stateNanos, long cpuNanos, long computeNanos) implements Serializable {}
 
     private final ReplicaSpec spec;
     private final Broadcast<byte[]> state;
@@ -64,7 +65,7 @@ final class RolloutTask implements Function2<Integer, Iterator<byte[]>, Iterator
         String where = ExecutorFailure.where("step " + (input.step() + 1) + " rollouts", partition, input.partitions());
         TaskLog.line(LOG, "{}: prompts {}..{} of the step, {} completions", where, input.indices()[0],
                 input.indices()[input.indices().length - 1], input.indices().length * numGenerations);
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), cpu0 = TaskLog.cpuNanos();
         Replica replica = null;
         try {
             replica = Replicas.borrow(spec, where);
@@ -75,7 +76,7 @@ final class RolloutTask implements Function2<Integer, Iterator<byte[]>, Iterator
             for (int i = 0; i < input.indices().length; i++) byIndex.put(input.indices()[i], input.problems().get(i));
             RolloutScores scores = replica.rewards == null ? null
                     : RolloutScores.score(replica.rewards, input.step(), numGenerations, completions, byIndex::get);
-            Output out = new Output(completions, scores, stateNanos, System.nanoTime() - t1);
+            Output out = new Output(completions, scores, stateNanos, TaskLog.cpuNanos() - cpu0, System.nanoTime() - t1);
             Replicas.giveBack(replica);
             TaskLog.line(LOG, "{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
             return List.of(JavaBytes.write(out)).iterator();

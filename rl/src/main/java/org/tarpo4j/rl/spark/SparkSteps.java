@@ -121,7 +121,7 @@ public final class SparkSteps implements DistributedSteps {
         double wall = (System.nanoTime() - t0) / 1e9;
         List<Completion> completions = new ArrayList<>();
         List<RolloutScores> scores = new ArrayList<>();
-        long[] state = new long[results.size()], work = new long[results.size()];
+        long[] state = new long[results.size()], work = new long[results.size()], cpu = new long[results.size()];
         long outBytes = 0;
         for (int i = 0; i < results.size(); i++) {
             RolloutTask.Output out = JavaBytes.read(results.get(i));
@@ -130,8 +130,9 @@ public final class SparkSteps implements DistributedSteps {
             scores.add(out.scores());
             state[i] = out.stateNanos();
             work[i] = out.computeNanos();
+            cpu[i] = out.cpuNanos();
         }
-        stats.job(wall, state, work, inBytes, outBytes, cl.executors());
+        stats.job(wall, state, work, cpu, inBytes, outBytes, cl.executors());
         checkText(completions);
         return new Rollouts(completions, scores.contains(null) ? null : concat(scores));
     }
@@ -203,7 +204,7 @@ public final class SparkSteps implements DistributedSteps {
                 double wall = (System.nanoTime() - t0) / 1e9;
                 long t1 = System.nanoTime();
                 GradientSum sum = new GradientSum(trainable, setup.trainable());
-                long[] state = new long[results.size()], work = new long[results.size()];
+                long[] state = new long[results.size()], work = new long[results.size()], cpu = new long[results.size()];
                 long outBytes = 0;
                 for (int i = 0; i < results.size(); i++) {
                     GradientTask.Output out = JavaBytes.read(results.get(i));
@@ -211,9 +212,10 @@ public final class SparkSteps implements DistributedSteps {
                     sum.add(out); // in partition order: the same cluster shape gives the same sums
                     state[i] = out.stateNanos();
                     work[i] = out.computeNanos();
+                    cpu[i] = out.cpuNanos();
                 }
                 Result r = sum.result();
-                stats.job(wall, state, work, inBytes, outBytes, cl.executors());
+                stats.job(wall, state, work, cpu, inBytes, outBytes, cl.executors());
                 stats.collect((System.nanoTime() - t1) / 1e9);
                 iteration++;
                 return r;

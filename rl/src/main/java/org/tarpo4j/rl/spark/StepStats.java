@@ -14,12 +14,14 @@ import java.util.Map;
  *   <li>{@code time/collect_s}: each job's wall time beyond its slowest task's own work (scheduling, shipping tasks and
  *       results, deserialising them), plus summing the gradients;</li>
  *   <li>{@code time/straggler_s}: per job, its slowest task's work minus the mean task's (what waiting for the slowest
- *       one costs).</li>
+ *       one costs);</li>
+ *   <li>{@code time/task_s} and {@code time/task_cpu_s}: the tasks' work, summed, in wall and in CPU time (their
+ *       ratio is the share of a core each task had).</li>
  * </ul>
  */
 final class StepStats {
     private long broadcastBytes, taskBytes, resultBytes;
-    private double broadcastSeconds, collectSeconds, stragglerSeconds;
+    private double broadcastSeconds, collectSeconds, stragglerSeconds, taskSeconds, taskCpuSeconds;
     private int partitions, executors;
 
     synchronized void broadcast(long bytes, double seconds) {
@@ -28,14 +30,17 @@ final class StepStats {
     }
 
     /** One job: its wall time, its tasks' own times (state fetch, work), bytes in and out. */
-    synchronized void job(double wallSeconds, long[] stateNanos, long[] workNanos, long inBytes, long outBytes, int executorsNow) {
+    synchronized void job(double wallSeconds, long[] stateNanos, long[] workNanos, long[] cpuNanos, long inBytes, long outBytes,
+                          int executorsNow) {
         double maxState = 0, maxTask = 0, sumTask = 0;
         for (int i = 0; i < workNanos.length; i++) {
             maxState = Math.max(maxState, stateNanos[i] / 1e9);
             double t = (stateNanos[i] + workNanos[i]) / 1e9;
             maxTask = Math.max(maxTask, t);
             sumTask += t;
+            taskCpuSeconds += cpuNanos[i] / 1e9;
         }
+        taskSeconds += sumTask;
         broadcastSeconds += maxState;
         collectSeconds += Math.max(0, wallSeconds - maxTask);
         stragglerSeconds += workNanos.length == 0 ? 0 : maxTask - sumTask / workNanos.length;
@@ -57,8 +62,10 @@ final class StepStats {
         m.put("time/broadcast_s", broadcastSeconds);
         m.put("time/collect_s", collectSeconds);
         m.put("time/straggler_s", stragglerSeconds);
+        m.put("time/task_s", taskSeconds);
+        m.put("time/task_cpu_s", taskCpuSeconds);
         broadcastBytes = taskBytes = resultBytes = 0;
-        broadcastSeconds = collectSeconds = stragglerSeconds = 0;
+        broadcastSeconds = collectSeconds = stragglerSeconds = taskSeconds = taskCpuSeconds = 0;
         partitions = executors = 0;
         return m;
     }

@@ -10,6 +10,11 @@ import org.slf4j.Logger;
 final class TaskLog {
     private TaskLog() {}
 
+    /** @return this thread's CPU time so far */
+    static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
     static void line(Logger log, String format, Object... args) {
         SparkEnv env = SparkEnv.get();
         boolean driver = env == null || "driver".equals(env.executorId());
