@@ -29,6 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * so a task lost with its executor is recomputed elsewhere with the same result.
  */
 public final class SparkSteps implements DistributedSteps {
+    /** The weights and each gradient share travel as one byte array: below Java's 2 GB, with room for the names. */
+    static final long MAX_STATE_BYTES = (1L << 31) - (64L << 20);
+
     private final Setup setup;
     private final TarpoConfig config;
     private final ReplicaSpec spec;
@@ -58,6 +61,13 @@ public final class SparkSteps implements DistributedSteps {
         }
         String modelPath = Files.isDirectory(Path.of(c.modelPath)) ? Path.of(c.modelPath).toAbsolutePath().normalize().toString()
                 : c.modelPath; // a hub id: each executor resolves it in its own cache
+        long trainableBytes = 0;
+        for (var a : setup.trainable().values()) trainableBytes += 4 * a.length();
+        if (trainableBytes > MAX_STATE_BYTES) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "spark_master: the trainable weights are "
+                    + "%.1f GB, and a step on Spark moves them (and each executor's gradient) as one Java array, at most 2 GB: "
+                    + "train LoRA adapters (use_lora: true), or on one machine", trainableBytes / 1e9));
+        }
         byte[] rewards = JavaBytes.writeIfSerializable(setup.rewards());
         if (rewards == null) {
             System.err.println("spark: the reward functions " + names(setup.rewards()) + " are not all Serializable: "
