@@ -3,6 +3,8 @@ package org.tarpo4j.rl.reward;
 /**
  * The method's answer rule (§8): reward 1 iff the answer marker occurs exactly once in the completion and the text
  * after it matches the gold answer, else 0. Subclasses say what "matches" means.
+ *
+ * @serial exclude (serialised only to travel between the JVMs of one Spark run)
  */
 public abstract class MarkedAnswerReward implements RewardFunction, java.io.Serializable { // built-ins score on Spark executors
     private final String marker;

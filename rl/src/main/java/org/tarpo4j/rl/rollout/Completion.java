@@ -14,6 +14,8 @@ package org.tarpo4j.rl.rollout;
  * @param routeLogProbs log ρ(d_t) under the sampling router (0 without a router)
  * @param stopped       true if a stop token ended it, false if it hit the length limit
  * @param text          the decoded completion (special tokens skipped), or null without a tokenizer
+ *
+ * @serial exclude (serialised only to travel between the JVMs of one Spark run)
  */
 public record Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights,
                          float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text)
