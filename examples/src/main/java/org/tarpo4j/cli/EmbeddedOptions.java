@@ -17,11 +17,7 @@ final class EmbeddedOptions {
     Path runs;
 
     EmbeddedPreset preset() {
-        return switch (preset) {
-            case "default" -> EmbeddedPreset.DEFAULT;
-            case "tiny" -> EmbeddedPreset.TINY;
-            default -> throw new IllegalArgumentException("unknown preset '" + preset + "' (default or tiny)");
-        };
+        return EmbeddedPreset.named(preset);
     }
 
     /** The task with its tokenizer under the runs directory. */

@@ -48,7 +48,9 @@ final class TrainCommand implements Callable<Integer> {
             + "refused, naming the key to change, when it cannot fit")
     boolean plan;
 
-
+    @Option(names = "--spark-master", description = "RL on Apache Spark: local[N], spark://host:port, ... (the config key spark_master); "
+            + "the same result as on one machine")
+    String sparkMaster;
 
     @Unmatched
     List<String> overrides;
@@ -72,7 +74,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (config != null) {
-            TarpoConfig c = TarpoConfig.read(config, configOverrides());
+            Map<String, String> keys = configOverrides();
+            if (sparkMaster != null) keys.put("spark_master", sparkMaster);
+            TarpoConfig c = TarpoConfig.read(config, keys);
             if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume, plan, System.out);
             // the embedded task with a given trainer config (e.g. a sweep's best_config.json)
             try (EmbeddedTask task = embedded.task()) {
@@ -92,8 +96,15 @@ final class TrainCommand implements Callable<Integer> {
                     : String.format(Locale.ROOT, "warm start: %d SFT steps, sampled accuracy %.3f -> %s", warm.steps(), warm.sampledAccuracy(), warmDir));
             Path run = EmbeddedLayout.newRun(embedded.runs, mode);
             // coconut is a supervised curriculum, not RL; the same command runs it for a side-by-side look
-            Map<String, Object> s = mode.equals("coconut") ? org.tarpo4j.examples.embedded.CoconutRun.run(task, warmDir, run, seed)
-                    : EmbeddedRun.run(task, warmDir, run, mode, seed);
+            if (sparkMaster != null && mode.equals("coconut")) throw new IllegalArgumentException("--spark-master: coconut is supervised, not RL; it runs here");
+            Map<String, Object> s;
+            if (mode.equals("coconut")) {
+                s = org.tarpo4j.examples.embedded.CoconutRun.run(task, warmDir, run, seed);
+            } else {
+                TarpoConfig c = EmbeddedRun.config(p, mode, seed, warmDir);
+                c.sparkMaster = sparkMaster;
+                s = EmbeddedRun.run(task, c, run, true);
+            }
             System.out.println(Summaries.beforeAfter(mode, s));
             System.out.printf(Locale.ROOT, "run: %s (%.1f min); report: ./tarpo report %s%n", run, (System.nanoTime() - t0) / 6e10, run);
         }

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param error      why it failed; null when complete
  * @param seconds    wall time of the candidate's task
  * @param dir        the candidate's output directory
+ *
+ * @serial exclude (serialised only to travel between the JVMs of one Spark run)
  */
 public record CandidateResult(int index, Map<String, Double> parameters, Status status, Double score, String error,
-                              double seconds, String dir) {
+                              double seconds, String dir) implements java.io.Serializable { // sweeps on Spark send them back
     /** How a candidate ended. */
     public enum Status {
         /** Scored. */

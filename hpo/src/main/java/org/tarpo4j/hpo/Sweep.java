@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Runs a sweep with Arbiter: candidates from the definition's grid or random generator, one at a time through a
- * {@link LocalOptimizationRunner}, each scored by the {@link CandidateScorer} on the base trainer config with its values
+ * {@link LocalOptimizationRunner} (or as Spark tasks, one per candidate, when the definition has a {@code spark_master}),
+ * each scored by the {@link CandidateScorer} on the base trainer config with its values
  * written in. Writes into {@code dir}: {@value #JSONL}, {@value #TABLE}, {@value #HEAT_MAP} (router bias × β) and
  * {@value #BEST_CONFIG} (the best candidate's full trainer config, for {@code TarpoConfig.read}).
  */
@@ -73,10 +74,15 @@ public final class Sweep {
                 .build();
         out.printf("[sweep] %s search, %d candidates, %s: %s%n", definition.search().name().toLowerCase(Locale.ROOT), plan.candidates(),
                 definition.metric(), describe());
-        // one task at a time: a candidate's training already uses the machine
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(1, conf, new SweepTaskCreator(base, scorer, dir, log));
-        runner.addListeners(new ProgressListener(out, plan.candidates()));
-        runner.execute();
+        if (definition.sparkMaster() != null) {
+            // one Spark task per candidate: as many at a time as the cluster has task slots
+            SparkCandidates.run(definition.sparkMaster(), plan, base, scorer, dir, out).forEach(log::append);
+        } else {
+            // one task at a time: a candidate's training already uses the machine
+            LocalOptimizationRunner runner = new LocalOptimizationRunner(1, conf, new SweepTaskCreator(base, scorer, dir, log));
+            runner.addListeners(new ProgressListener(out, plan.candidates()));
+            runner.execute();
+        }
 
         List<CandidateResult> results = log.results();
         Path table = dir.resolve(TABLE);

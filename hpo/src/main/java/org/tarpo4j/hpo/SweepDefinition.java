@@ -27,6 +27,7 @@ import java.util.Optional;
  * grid_points: 3             # grid: points per min/max range
  * search_seed: 0             # random search
  * metric: sampled_avg_at_k   # what the scorer reports (higher is better)
+ * spark_master: local[2]    # run the candidates as Spark tasks, one each (optional; the scorer must be Serializable)
  * overrides:                 # trainer config keys applied to the base config of every candidate
  *   max_steps: 40
  * parameters:                # action_bias | initial_hard_probability | beta | action_learning_rate | soft_top_k | action_loss_weight
@@ -42,10 +43,11 @@ import java.util.Optional;
  * @param searchSeed seeds the random search
  * @param metric     what the scorer reports, for the table
  * @param overrides  trainer config keys and values applied to the base config of every candidate
- * @param parameters the swept ranges, at least one
+ * @param parameters  the swept ranges, at least one
+ * @param sparkMaster a Spark master URL: each candidate runs as a Spark task; null: one after another in this process
  */
 public record SweepDefinition(Search search, Integer candidates, int gridPoints, long searchSeed, String metric,
-                              Map<String, String> overrides, List<ParameterRange> parameters) {
+                              Map<String, String> overrides, List<ParameterRange> parameters, String sparkMaster) {
     /** Candidates of a random search whose file and command line give no count. */
     public static final int DEFAULT_RANDOM_CANDIDATES = 10;
     /** The metric name when the file gives none. */
@@ -82,9 +84,11 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
      * @param metric     non-empty
      * @param overrides  copied
      * @param parameters at least one; at most one of actionBias and initialHardProbability
+     * @param sparkMaster a Spark master URL, or null
      * @throws IllegalArgumentException naming what is wrong
      */
     public SweepDefinition {
+        if (sparkMaster != null && sparkMaster.isBlank()) throw new IllegalArgumentException("spark_master must be a Spark master URL, got ''");
         if (candidates != null && candidates < 1) throw new IllegalArgumentException("candidates must be positive, got " + candidates);
         if (gridPoints < 2) throw new IllegalArgumentException("grid_points must be at least 2, got " + gridPoints);
         if (metric == null || metric.isBlank()) throw new IllegalArgumentException("metric must be non-empty");
@@ -97,13 +101,30 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
     }
 
     /**
+     * A sweep whose candidates run one after another in this process.
+     *
+     * @param search     grid or random
+     * @param candidates positive, or null
+     * @param gridPoints at least 2
+     * @param searchSeed seeds the random search
+     * @param metric     non-empty
+     * @param overrides  copied
+     * @param parameters at least one; at most one of actionBias and initialHardProbability
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public SweepDefinition(Search search, Integer candidates, int gridPoints, long searchSeed, String metric,
+                           Map<String, String> overrides, List<ParameterRange> parameters) {
+        this(search, candidates, gridPoints, searchSeed, metric, overrides, parameters, null);
+    }
+
+    /**
      * The same sweep with another search method.
      *
      * @param s the method
      * @return the copy
      */
     public SweepDefinition withSearch(Search s) {
-        return new SweepDefinition(s, candidates, gridPoints, searchSeed, metric, overrides, parameters);
+        return new SweepDefinition(s, candidates, gridPoints, searchSeed, metric, overrides, parameters, sparkMaster);
     }
 
     /**
@@ -113,7 +134,7 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
      * @return the copy
      */
     public SweepDefinition withCandidates(int n) {
-        return new SweepDefinition(search, n, gridPoints, searchSeed, metric, overrides, parameters);
+        return new SweepDefinition(search, n, gridPoints, searchSeed, metric, overrides, parameters, sparkMaster);
     }
 
     /**
@@ -154,7 +175,7 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
 
     private record FileForm(String search, Integer candidates, @JsonProperty("grid_points") Integer gridPoints,
                             @JsonProperty("search_seed") Long searchSeed, String metric, Map<String, JsonNode> overrides,
-                            Map<String, RangeForm> parameters) {}
+                            Map<String, RangeForm> parameters, @JsonProperty("spark_master") String sparkMaster) {}
 
     private record RangeForm(Double min, Double max, String scale, List<Double> values, Boolean enabled) {}
 
@@ -197,6 +218,6 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
         if (f.overrides() != null) f.overrides().forEach((k, v) -> overrides.put(k, v.isTextual() ? v.asText() : v.toString()));
         return new SweepDefinition(f.search() == null ? Search.GRID : Search.parse(f.search()), f.candidates(),
                 f.gridPoints() == null ? 3 : f.gridPoints(), f.searchSeed() == null ? 0 : f.searchSeed(),
-                f.metric() == null ? DEFAULT_METRIC : f.metric(), overrides, ranges);
+                f.metric() == null ? DEFAULT_METRIC : f.metric(), overrides, ranges, f.sparkMaster());
     }
 }

@@ -1,6 +1,5 @@
 package org.tarpo4j.hpo;
 
-import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
 import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
@@ -15,7 +14,6 @@ import org.tarpo4j.rl.train.TarpoConfig;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -39,7 +37,7 @@ final class SweepTaskCreator implements TaskCreator {
 
     /** Where candidate {@code index} writes its runs. */
     public static Path candidateDir(Path sweepDir, int index) {
-        return sweepDir.resolve(String.format(Locale.ROOT, "candidate-%03d", index));
+        return CandidateRun.candidateDir(sweepDir, index);
     }
 
     @Override
@@ -57,25 +55,14 @@ final class SweepTaskCreator implements TaskCreator {
     private OptimizationResult run(Candidate<?> candidate, List<StatusListener> listeners, IOptimizationRunner runner) {
         SweepCandidate c = (SweepCandidate) candidate.getValue();
         int index = candidate.getIndex();
-        Path out = candidateDir(dir, index);
-        long started = System.currentTimeMillis(), t0 = System.nanoTime();
+        long started = System.currentTimeMillis();
         notify(listeners, runner, new OptimizationResult(candidate, null, index, null, new CandidateInfo(index,
                 CandidateStatus.Running, null, started, started, null, candidate.getFlatParameters(), null), null));
 
-        Double score = null;
-        String error = null, stackTrace = null;
-        try {
-            TarpoConfig config = c.applyTo(base);
-            config.outputDir = out.toString();
-            double s = scorer.score(config);
-            if (!Double.isFinite(s)) throw new IllegalStateException("the scorer returned " + s);
-            score = s;
-        } catch (Exception | OutOfMemoryError e) { // JavaCPP reports off-heap exhaustion as OutOfMemoryError: this candidate's
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            stackTrace = ExceptionUtils.getStackTrace(e);
-        }
-        CandidateResult r = new CandidateResult(index, c.byKey(), score == null ? CandidateResult.Status.FAILED
-                : CandidateResult.Status.COMPLETE, score, error, (System.nanoTime() - t0) / 1e9, out.toString());
+        CandidateRun run = CandidateRun.run(c, index, base, scorer, dir);
+        CandidateResult r = run.result();
+        Double score = r.score();
+        String stackTrace = run.stackTrace();
         log.append(r);
         CandidateInfo info = new CandidateInfo(index, score == null ? CandidateStatus.Failed : CandidateStatus.Complete, score,
                 started, started, System.currentTimeMillis(), candidate.getFlatParameters(), stackTrace);

@@ -32,4 +32,17 @@ public record EmbeddedPreset(String name, ArithmeticTask.Config task, int hidden
     public static final EmbeddedPreset TINY = new EmbeddedPreset("tiny", ArithmeticTask.Config.DEFAULT,
             32, 1, 2, 1, 64, 32, 3e-3, 5, 30, 60, 30, 0.99,
             4, 4, 4, 3e-4, 1e-3, 1, 48, 1.0, 2.2, 40, 12, 2, 8, 2, 3, 8, 1e-3);
+
+    /**
+     * @param name {@code default} or {@code tiny}
+     * @return that preset
+     * @throws IllegalArgumentException for another name
+     */
+    public static EmbeddedPreset named(String name) {
+        return switch (name) {
+            case "default" -> DEFAULT;
+            case "tiny" -> TINY;
+            default -> throw new IllegalArgumentException("unknown preset '" + name + "' (default or tiny)");
+        };
+    }
 }

@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param prompt    the question text, without any chat formatting
  * @param answer    the gold final answer, as the reward functions expect it
  * @param reference the full worked solution, or {@code null} when the set has none
+ * @serial exclude
  */
-public record Problem(String id, String prompt, String answer, String reference) {
+public record Problem(String id, String prompt, String answer, String reference) implements java.io.Serializable {
     /**
      * @param id        not null
      * @param prompt    not null

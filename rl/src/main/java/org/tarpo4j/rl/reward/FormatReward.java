@@ -1,7 +1,9 @@
 package org.tarpo4j.rl.reward;
 
-/** Format only: 1 iff the marker occurs exactly once and some non-blank text follows it, whatever that text is. */
-public final class FormatReward implements RewardFunction {
+/** Format only: 1 iff the marker occurs exactly once and some non-blank text follows it, whatever that text is. *
+ * @serial exclude (serialised only to travel between the JVMs of one Spark run)
+ */
+public final class FormatReward implements RewardFunction, java.io.Serializable { // scores on Spark executors
     /** The name, and metric key. */
     public static final String NAME = "format";
 

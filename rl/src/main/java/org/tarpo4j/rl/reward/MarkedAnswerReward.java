@@ -9,8 +9,10 @@ import java.util.Optional;
  * the only marker for training, the last one for the released evaluation) that matches the gold answer, else 0.
  * Subclasses say how an answer is read and normalised: a completion may offer several readings (e.g. a prose
  * sentence and the lone number in it), and it is correct when one of them equals the normalised gold answer.
+ *
+ * @serial exclude (serialised only to travel between the JVMs of one Spark run)
  */
-public abstract class MarkedAnswerReward implements RewardFunction {
+public abstract class MarkedAnswerReward implements RewardFunction, java.io.Serializable { // built-ins score on Spark executors
     private final String marker;
     private final AnswerRule rule;
 

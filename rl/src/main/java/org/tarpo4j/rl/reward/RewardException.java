@@ -15,8 +15,10 @@ public final class RewardException extends RuntimeException {
      * @param promptIndex     the prompt's index in the step's batch, or the problem's index in an evaluation
      * @param problemId       the problem's {@code id}
      * @param generationIndex which of the prompt's completions, from 0
+     *
+     * @serial exclude (serialised only to travel between the JVMs of one Spark run)
      */
-    public record Sample(int step, int promptIndex, String problemId, int generationIndex) {
+    public record Sample(int step, int promptIndex, String problemId, int generationIndex) implements java.io.Serializable {
         /**
          * Checks the fields.
          *

@@ -12,8 +12,10 @@ import java.util.Set;
 /**
  * A weighted sum of reward functions. {@link #score} is the total; {@link #scoreAll} also gives each function's own
  * score, for metrics.
+ *
+ * @serial exclude (serialised only to travel between the JVMs of one Spark run)
  */
-public final class WeightedRewards implements RewardFunction {
+public final class WeightedRewards implements RewardFunction, java.io.Serializable { // Spark executors score with it when every function is Serializable
     /** The sum's own name (an error in the sum itself, such as an overflow, names it). */
     public static final String NAME = "weighted";
 
@@ -22,8 +24,10 @@ public final class WeightedRewards implements RewardFunction {
      *
      * @param function the reward function
      * @param weight   its weight, finite
+     *
+     * @serial exclude (serialised only to travel between the JVMs of one Spark run)
      */
-    public record Term(RewardFunction function, double weight) {
+    public record Term(RewardFunction function, double weight) implements java.io.Serializable {
         /**
          * @param function not null
          * @param weight   finite

@@ -14,9 +14,12 @@ package org.tarpo4j.rl.rollout;
  * @param routeLogProbs log ρ(d_t) under the sampling router (0 without a router)
  * @param stopped       true if a stop token ended it, false if it hit the length limit
  * @param text          the decoded completion (special tokens skipped), or null without a tokenizer
+ *
+ * @serial exclude (serialised only to travel between the JVMs of one Spark run)
  */
 public record Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights,
-                         float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text) {
+                         float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text)
+        implements java.io.Serializable { // Spark executors send their completions back to the trainer
     /** @return the number of tokens, the stop token included */
     public int length() { return tokens.length; }
 

@@ -106,6 +106,23 @@ public final class MixedRollout {
      * model's context, and a batch whose estimated memory exceeds ND4J's limit.
      */
     public List<Completion> generate(List<int[]> prompts, long seed) {
+        return generate(prompts, null, seed);
+    }
+
+    /**
+     * {@link #generate(List, long)} for some of a step's prompts: prompt {@code k} of the list is prompt
+     * {@code promptIndices[k]} of the step, which is what its completions' streams and {@link Completion#promptIndex()}
+     * depend on; so a step cut into parts (one per Spark executor) samples exactly what it samples in one piece.
+     *
+     * @param prompts       the prompts' ids
+     * @param promptIndices each prompt's index in its step, or null for 0, 1, 2, ...
+     * @param seed          the step's seed
+     * @return G completions per prompt, prompt-major
+     */
+    public List<Completion> generate(List<int[]> prompts, int[] promptIndices, long seed) {
+        if (promptIndices != null && promptIndices.length != prompts.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + promptIndices.length + " prompt indices");
+        }
         int g = config.numGenerations();
         RolloutConfig.ContinuousThoughts thoughts = config.thoughts();
         int newPositions = config.maxCompletionLength() + (thoughts == null ? 0 : thoughts.count() + 2); // <bot> L <eot>
@@ -121,7 +138,8 @@ public final class MixedRollout {
             int[] p = prompts.get(i);
             int[] prompt = thoughts == null ? p : java.util.Arrays.copyOf(p, p.length + 1);
             if (thoughts != null) prompt[p.length] = thoughts.beginId(); // COCONUT: the prompt ends with <bot>
-            for (int k = 0; k < g; k++) rows.add(new Row(i, prompt, Rng.forRow(seed, i, k)));
+            int index = promptIndices == null ? i : promptIndices[i];
+            for (int k = 0; k < g; k++) rows.add(new Row(index, prompt, Rng.forRow(seed, index, k)));
         }
         for (int start = 0; start < total; start += perBatch) decode(rows.subList(start, Math.min(total, start + perBatch)));
         List<Completion> completions = new ArrayList<>();

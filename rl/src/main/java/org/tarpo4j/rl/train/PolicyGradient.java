@@ -27,9 +27,7 @@ import java.util.Map;
  * last chunk to the first, each chunk's pass sending the gradient of its past cache to the chunk before. The reference
  * log-probs are computed once, chunk by chunk, when the inputs are built; every array is closed with this object.
  */
-final class PolicyGradient implements AutoCloseable {
-    /** The summed gradient of each trainable parameter, and the step's metrics (the loss, and token means). */
-    record Result(Map<String, INDArray> gradients, Map<String, Double> metrics) {}
+final class PolicyGradient implements StepGradient {
 
     /** The graph's summed outputs and the metric each becomes (the loss as it is, the others per completion token). */
     private static final Map<String, String> METRIC = Map.of(PolicyLoss.LOSS, "loss", PolicyLoss.KL_TOKEN, "kl",
@@ -55,17 +53,28 @@ final class PolicyGradient implements AutoCloseable {
      */
     PolicyGradient(Policy policy, ReferencePolicy reference, TarpoConfig config, int microBatchRows, int chunkLength,
                    List<int[]> prompts, List<Completion> completions, double[] advantages, int padId) {
+        this(policy, reference, config, microBatchRows, chunkLength, prompts, completions, advantages,
+                rowWeights(config, rowTokens(config, completions)), sum(rowTokens(config, completions)), padId);
+    }
+
+    /**
+     * The gradient of some of a step's completions (a Spark executor's share), weighted as in the whole step: the
+     * gradients and metrics of disjoint shares then add up to the step's.
+     *
+     * @param rowWeights each completion's loss weight in its step ({@link #rowWeights})
+     * @param stepTokens the completion tokens of the whole step (what the token metrics are divided by)
+     */
+    PolicyGradient(Policy policy, ReferencePolicy reference, TarpoConfig config, int microBatchRows, int chunkLength,
+                   List<int[]> prompts, List<Completion> completions, double[] advantages, double[] rowWeights,
+                   long stepTokens, int padId) {
         this.policy = policy;
         int n = completions.size();
-        int[] rowTokens = new int[n];
-        long total = 0;
-        for (int i = 0; i < n; i++) {
-            boolean masked = config.maskTruncatedCompletions && !completions.get(i).stopped();
-            rowTokens[i] = masked ? 0 : completions.get(i).length();
-            total += rowTokens[i];
+        if (rowWeights.length != n || advantages.length != n || prompts.size() != n) {
+            throw new IllegalArgumentException(n + " completions but " + prompts.size() + " prompts, " + advantages.length
+                    + " advantages and " + rowWeights.length + " row weights");
         }
-        this.tokens = total;
-        double[] rowWeights = LossAggregation.rowWeights(config.loss().lossType(), rowTokens, config.maxCompletionLength);
+        int[] rowTokens = rowTokens(config, completions);
+        this.tokens = stepTokens;
         for (int start = 0; start < n; start += microBatchRows) {
             int end = Math.min(n, start + microBatchRows);
             TrainingBatch batch = new TrainingBatch(prompts.subList(start, end), completions.subList(start, end), padId,
@@ -93,11 +102,33 @@ final class PolicyGradient implements AutoCloseable {
         }
     }
 
+    /** Each completion's tokens in the loss: its length, or 0 when truncated completions are masked and it is one. */
+    static int[] rowTokens(TarpoConfig config, List<Completion> completions) {
+        int[] t = new int[completions.size()];
+        for (int i = 0; i < t.length; i++) {
+            boolean masked = config.maskTruncatedCompletions && !completions.get(i).stopped();
+            t[i] = masked ? 0 : completions.get(i).length();
+        }
+        return t;
+    }
+
+    /** The loss weight of each of a step's completions under the config's loss type ({@link LossAggregation}). */
+    static double[] rowWeights(TarpoConfig config, int[] rowTokens) {
+        return LossAggregation.rowWeights(config.loss().lossType(), rowTokens, config.maxCompletionLength);
+    }
+
+    static long sum(int[] x) {
+        long s = 0;
+        for (int v : x) s += v;
+        return s;
+    }
+
     /** The micro-batches of the step (for tests). */
     int microBatches() { return microBatches.size(); }
 
     /** One forward and backward pass over every micro-batch at the current weights. */
-    Result compute(List<String> trainable) {
+    @Override
+    public Result compute(List<String> trainable) {
         List<String> sums = new ArrayList<>(List.of(PolicyLoss.LOSS, PolicyLoss.KL_TOKEN, PolicyLoss.KL_ROUTE,
                 PolicyLoss.CLIP_RATIO, PolicyLoss.CLIP_LOW, PolicyLoss.CLIP_HIGH, PolicyLoss.ENTROPY));
         if (policy.mode().hasRouter()) sums.add(PolicyLoss.ROUTE_ENTROPY);

@@ -32,15 +32,28 @@ public record StepMetrics(int step, Map<String, Object> values) {
         return n.doubleValue();
     }
 
-    /** @return the metrics that do not depend on the machine: without timings and memory (for comparing runs) */
+    /**
+     * @return the metrics that depend neither on the machine nor on where the step ran ({@code time/...},
+     * {@code memory/...}, and {@code spark/...}: the partitions and bytes of a step on Spark), for comparing runs
+     */
     public Map<String, Object> withoutTimings() {
         Map<String, Object> m = new LinkedHashMap<>(values);
         m.keySet().removeIf(StepMetrics::measuresTheMachine);
         return m;
     }
 
-    /** Whether a metric measures the machine the step ran on ({@code time/...}, {@code memory/...}), not the run. */
+    /** Whether a metric measures the machine or the cluster the step ran on ({@code time/}, {@code memory/}, {@code spark/}), not the run. */
     public static boolean measuresTheMachine(String key) {
-        return key.startsWith("time/") || key.startsWith("memory/");
+        return key.startsWith("time/") || key.startsWith("memory/") || key.startsWith("spark/");
+    }
+
+    /**
+     * @param more metrics to add (a key already present is replaced)
+     * @return these metrics and {@code more}
+     */
+    public StepMetrics with(Map<String, Object> more) {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.putAll(more);
+        return new StepMetrics(step, m);
     }
 }

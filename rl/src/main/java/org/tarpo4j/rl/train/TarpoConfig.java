@@ -159,6 +159,11 @@ public final class TarpoConfig {
     @JsonPropertyDescription("projections that get adapters")
     public List<String> loraTargets = new ArrayList<>(LoraConfig.ALL_PROJECTIONS);
 
+    // --- scale-out
+    @JsonPropertyDescription("a Spark master URL (local[2], spark://host:7077): rollouts and gradients run on its executors, "
+            + "with the same result as here; null = all in this process")
+    public String sparkMaster;
+
     @JsonPropertyDescription("reward name -> weight: gsm8k | math | format (arith for the embedded task)")
     public Map<String, Double> rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
 
@@ -386,6 +391,7 @@ public final class TarpoConfig {
             named("lora_targets", this::lora);
         }
         named("soft_input_source", this::softInput);
+        if (sparkMaster != null && sparkMaster.isBlank()) throw new IllegalArgumentException("spark_master must be a Spark master URL or null, got ''");
         if (rewardWeights == null || rewardWeights.isEmpty()) throw new IllegalArgumentException("reward_weights must name at least one reward");
         rewardWeights.forEach((name, w) -> {
             if (w == null || !Double.isFinite(w)) throw new IllegalArgumentException("reward_weights: weight of '" + name + "' must be a number, got " + w);

@@ -13,22 +13,17 @@ import org.tarpo4j.models.training.LearningRateSchedule;
 import org.tarpo4j.rl.core.Advantages;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.policy.Policy;
-import org.tarpo4j.rl.policy.PolicyLoss;
-import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
-import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * GRPO / TARPO / HRPO training (the method's §6): each step samples {@code promptsPerStep × numGenerations}
@@ -56,6 +51,7 @@ public final class TarpoTrainer {
     private final LearningRateSchedule schedule;
     private final MetricsLog log;
     private final CheckpointManager checkpoints;
+    private final DistributedSteps distributed;      // null: rollouts and gradients in this process
     private TrainerCallback callback = TrainerCallback.NONE;
     private int step;
     private int skippedSteps;
@@ -88,21 +84,23 @@ public final class TarpoTrainer {
                 new ContextWindow(model.maxContext()), "training data");
         this.batching = planMemory(config, model, trainable, longestPrompt);
         System.err.println(batching.plan().table());
-        Set<Integer> banned = bannedIds(config, model);
-        PolicyLoss.attachLogProbs(policy, config.temperature, banned);
-        PolicyLoss.attachLoss(policy, config.loss());
-        this.reference = config.beta > 0
-                ? new ReferencePolicy(policy, config.referenceContext.equals("mixed"), config.temperature, banned) : null;
-        int pad = model.config().fillTokenId();
-        this.rollout = new MixedRollout(policy, new RolloutConfig(config.numGenerations, config.sampling(),
-                config.maxCompletionLength, config.greedyRouting, config.answerMarker,
-                new HashSet<>(model.config().eosTokenIds()), banned, pad)
-                .withBatchRows(batching.rolloutRows()), text);
+        StepParts parts = StepParts.attach(config, policy, text, batching.rolloutRows());
+        this.reference = parts.reference();
+        this.rollout = parts.rollout();
         this.sampler = new ProblemSampler(train, config.seed);
         this.optimizer = trainable.optimizer(config);
         this.schedule = new LearningRateSchedule(config.lrKind(), (int) Math.ceil(config.warmupRatio * config.maxSteps), config.maxSteps);
         this.log = new MetricsLog(output, text);
         this.checkpoints = new CheckpointManager(output, config);
+        // spark_master: rollouts and gradients on Spark executors, built from the model as it is now (before any resume)
+        this.distributed = config.sparkMaster == null ? null : DistributedSteps.start(new DistributedSteps.Setup(config,
+                model, trainableArrays(), batching.rolloutRows(), batching.microBatchRows(), batching.chunkLength(), rewards, text));
+    }
+
+    private Map<String, org.nd4j.linalg.api.ndarray.INDArray> trainableArrays() {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> m = new LinkedHashMap<>(trainable.backbone());
+        m.putAll(trainable.heads());
+        return m;
     }
 
     /**
@@ -171,17 +169,6 @@ public final class TarpoTrainer {
                 (long) longestPrompt + c.maxCompletionLength, chunkLength, !c.useLora));
     }
 
-    private static Set<Integer> bannedIds(TarpoConfig c, CausalLm model) {
-        if (c.bannedTokenIds != null) return Set.copyOf(c.bannedTokenIds);
-        Set<Integer> b = new HashSet<>();
-        if (model.config().padTokenId() != null) b.add(model.config().padTokenId());
-        if (model.config().bosTokenId() != null && !model.config().eosTokenIds().contains(model.config().bosTokenId())) {
-            b.add(model.config().bosTokenId());
-        }
-        b.removeAll(model.config().eosTokenIds()); // never ban the way to stop
-        return b;
-    }
-
     /** @param callback called during every step from now on ({@link TrainerCallback#NONE} for none) */
     public void setCallback(TrainerCallback callback) { this.callback = callback; }
 
@@ -230,6 +217,8 @@ public final class TarpoTrainer {
                 progress.step(m);
                 if (config.saveSteps > 0 && step % config.saveSteps == 0 || step == config.maxSteps) save();
             }
+        } finally {
+            if (distributed != null) distributed.close(); // the last broadcast weights
         }
         return all;
     }
@@ -255,23 +244,15 @@ public final class TarpoTrainer {
         List<Problem> problems = sampler.next(config.promptsPerStep);
         List<int[]> promptIds = new ArrayList<>();
         for (Problem p : problems) promptIds.add(prompts.encode(p));
-        List<Completion> completions = rollout.generate(promptIds, stepSeed(config.seed, step));
+        long seed = stepSeed(config.seed, step);
+        DistributedSteps.Rollouts spread = distributed == null ? null : distributed.rollout(step, problems, promptIds, seed);
+        List<Completion> completions = spread == null ? rollout.generate(promptIds, seed) : spread.completions();
         long t1 = System.nanoTime();
 
-        int n = completions.size();
-        double[] reward = new double[n];
-        Map<String, double[]> byName = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            Completion c = completions.get(i);
-            Problem problem = problems.get(c.promptIndex());
-            // a user's reward that throws or returns NaN/inf stops the run, naming it and the sample (prompt-major rows)
-            RewardException.Sample sample = RewardException.Sample.training(step + 1, c.promptIndex(), problem.id(),
-                    i % config.numGenerations);
-            WeightedRewards.Scores s = rewards.scoreAll(c.text(), problem.answer(), sample);
-            reward[i] = s.total();
-            int row = i;
-            s.byName().forEach((k, v) -> byName.computeIfAbsent(k, x -> new double[n])[row] = v);
-        }
+        RolloutScores scores = spread != null && spread.scores() != null ? spread.scores()
+                : RolloutScores.score(rewards, step, config.numGenerations, completions, problems::get);
+        double[] reward = scores.total();
+        Map<String, double[]> byName = scores.byName();
         callback.onRewards(step, reward);
         boolean finiteRewards = allFinite(reward);
         double[] advantages = Advantages.compute(reward, config.numGenerations, config.scaleRewards(), true);
@@ -283,11 +264,12 @@ public final class TarpoTrainer {
         boolean skipped = false;
         double lrFactor = schedule.factor(step);
         long t2, t3;
-        try (PolicyGradient gradient = new PolicyGradient(policy, reference, config, batching.microBatchRows(),
-                batching.chunkLength(), perCompletionPrompt, completions, advantages, rollout.config().padTokenId())) {
+        try (StepGradient gradient = distributed != null ? distributed.gradient(step, perCompletionPrompt, completions, advantages)
+                : new PolicyGradient(policy, reference, config, batching.microBatchRows(), batching.chunkLength(),
+                perCompletionPrompt, completions, advantages, rollout.config().padTokenId())) {
             t2 = System.nanoTime();
             for (int it = 0; it < config.numIterations; it++) {
-                PolicyGradient.Result r = gradient.compute(trainable.names());
+                StepGradient.Result r = gradient.compute(trainable.names());
                 double[] loss = {r.metrics().get("loss")};
                 callback.onGradients(step, r.gradients(), loss);
                 lossMetrics.putAll(r.metrics());
@@ -312,6 +294,7 @@ public final class TarpoTrainer {
         numTokens += StepMetricsBuilder.tokens(promptIds, completions);
         StepMetrics metrics = StepMetricsBuilder.build(step, sampler.passes(), numTokens, completions, reward, byName, advantages,
                 config, lossMetrics, gradNorm, lrFactor, skipped, skippedSteps, t1 - t0, t2 - t1, t3 - t2);
+        if (distributed != null) metrics = metrics.with(distributed.stepMetrics());
         log.write(metrics);
         if (config.logCompletionsSteps > 0 && step % config.logCompletionsSteps == 0) {
             log.writeCompletions(step, problems, completions, reward, advantages);
