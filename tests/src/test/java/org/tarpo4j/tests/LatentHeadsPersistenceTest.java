@@ -62,15 +62,7 @@ class LatentHeadsPersistenceTest {
 
         // what a user of the saved file writes: documented placeholders in, documented outputs out
         int[][] ids = {{1, 26259, 423, 5239}};
-        Map<String, INDArray> in = new HashMap<>();
-        in.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(ids));
-        in.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(new int[][]{{0, 1, 2, 3}}));
-        in.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(new int[][]{{1, 1, 1, 1}}));
-        for (int l = 0; l < lm.config().numHiddenLayers(); l++) {
-            INDArray empty = Nd4j.create(DataType.FLOAT, 1, lm.config().numKeyValueHeads(), 0, lm.config().headDim());
-            in.put(DecoderGraph.pastKey(l), empty);
-            in.put(DecoderGraph.pastValue(l), empty);
-        }
+        Map<String, INDArray> in = policy.graph().sequenceInputs(ids, new int[][]{{0, 1, 2, 3}}, new int[][]{{1, 1, 1, 1}});
         in.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(new int[][][]{{{0, 0, 0}, {0, 0, 0}, {9, 12, 40}, {0, 0, 0}}}));
         in.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(new float[][][]{{{0, 0, 0}, {0, 0, 0}, {0.5f, 0.3f, 0.2f}, {0, 0, 0}}}));
         in.put(HybridEmbeddingMixer.ROUTES, Nd4j.createFromArray(new float[][]{{0, 0, 1, 0}}));

@@ -90,7 +90,7 @@ public final class TrainingBatch {
     /** Placeholders of the policy's decoder (empty cache) and of its soft inputs; {@code allHard} zeroes the routes. */
     public Map<String, INDArray> modelInputs(Policy policy, boolean allHard) {
         DecoderGraph graph = policy.graph();
-        boolean softInputs = policy.mode().hasSoftInputs();
+        boolean softInputs = policy.inputs().soft();
         Map<String, INDArray> ph = new HashMap<>();
         ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(inputIds));
         ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(positionIds));
@@ -101,7 +101,7 @@ public final class TrainingBatch {
             ph.put(DecoderGraph.pastKey(l), empty);
             ph.put(DecoderGraph.pastValue(l), empty);
         }
-        if (softInputs && policy.mode() == org.tarpo4j.models.latent.LatentMode.TARPO && policy.softInput().hiddenState()) {
+        if (policy.inputs().latentVectors()) {
             int d = graph.config().hiddenSize();
             ph.put(org.tarpo4j.layers.tarpo.LatentInputMixer.LATENT_INPUTS,
                     latentInputs == null ? Nd4j.zeros(graph.parameters().dtype(), rows, width, d) : Nd4j.createFromArray(latentInputs));

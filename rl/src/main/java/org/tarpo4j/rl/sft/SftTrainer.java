@@ -118,16 +118,7 @@ public final class SftTrainer {
                 lossMask[r][c] = 1;
             }
         }
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(ids));
-        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(pos));
-        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(mask));
-        var c = model.config();
-        for (int l = 0; l < c.numHiddenLayers(); l++) {
-            INDArray empty = Nd4j.create(DataType.FLOAT, b, c.numKeyValueHeads(), 0, c.headDim());
-            ph.put(DecoderGraph.pastKey(l), empty);
-            ph.put(DecoderGraph.pastValue(l), empty);
-        }
+        Map<String, INDArray> ph = graph.sequenceInputs(ids, pos, mask);
         ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
         ph.put(LanguageModelLoss.LOSS_MASK, Nd4j.createFromArray(lossMask));
         return ph;

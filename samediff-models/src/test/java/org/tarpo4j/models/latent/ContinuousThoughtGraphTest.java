@@ -44,8 +44,7 @@ class ContinuousThoughtGraphTest {
         Map<String, INDArray> ph = coconut.inputs(BATCH, 0);
         INDArray logits = coconut.graph().sd().output(ph, "suffix_logits").get("suffix_logits");
 
-        DecoderGraph stepper = DecoderGraph.build(c, p, DecoderOptions.plain(64).withInputLayer(
-                (g, emb, ids) -> new LatentInputMixer(g, emb, c.hiddenSize()).mixFromPlaceholders(ids)));
+        DecoderGraph stepper = DecoderGraph.build(c, p, DecoderOptions.plain(64).withInputs(ModelInputs.hiddenState(c.hiddenSize())));
         for (int r = 0; r < BATCH.size(); r++) {
             var e = BATCH.get(r);
             GraphDecoder d = new GraphDecoder(stepper, 1, List.of());
