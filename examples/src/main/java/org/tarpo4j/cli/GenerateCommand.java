@@ -5,7 +5,7 @@ import org.tarpo4j.models.generation.GenerationConfig;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.policy.Policy;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;

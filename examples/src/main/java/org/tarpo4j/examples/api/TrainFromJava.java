@@ -8,7 +8,7 @@ import org.tarpo4j.rl.eval.Evaluator;
 import org.tarpo4j.rl.reward.Gsm8kReward;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
 import org.tarpo4j.rl.train.PromptEncoder;

@@ -7,7 +7,7 @@ import org.tarpo4j.examples.arith.ArithmeticTokenizer;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.train.CheckpointManager;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;

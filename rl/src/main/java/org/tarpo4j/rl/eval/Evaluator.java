@@ -10,7 +10,7 @@ import org.tarpo4j.rl.reward.MathReward;
 import org.tarpo4j.rl.reward.NumericAnswer;
 import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.RewardFunction;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;

@@ -5,7 +5,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.training.TokenLogProbs;
-import org.tarpo4j.rl.rollout.Completion;
 
 import java.util.HashMap;
 import java.util.List;

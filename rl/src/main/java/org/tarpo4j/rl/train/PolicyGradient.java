@@ -8,7 +8,7 @@ import org.tarpo4j.rl.core.LossAggregation;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

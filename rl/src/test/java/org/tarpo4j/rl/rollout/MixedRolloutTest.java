@@ -7,6 +7,7 @@ import org.tarpo4j.models.generation.GenerationConfig;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.RlTestModels;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;

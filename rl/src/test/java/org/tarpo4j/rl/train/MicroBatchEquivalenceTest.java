@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

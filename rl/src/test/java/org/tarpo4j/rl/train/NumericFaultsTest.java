@@ -15,7 +15,7 @@ import org.tarpo4j.rl.reward.FormatReward;
 import org.tarpo4j.rl.reward.Gsm8kReward;
 import org.tarpo4j.rl.reward.MathReward;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import org.tarpo4j.rl.core.LossType;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
 
 import java.util.ArrayList;
