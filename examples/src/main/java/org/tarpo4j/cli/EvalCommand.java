@@ -16,7 +16,7 @@ import org.tarpo4j.rl.reward.AnswerRule;
 import org.tarpo4j.rl.reward.RewardRegistry;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
-import org.tarpo4j.rl.train.PromptEncoder;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -9,7 +9,7 @@ import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.sft.SftConfig;
 import org.tarpo4j.rl.sft.SftExample;
 import org.tarpo4j.rl.sft.SftTrainer;
-import org.tarpo4j.rl.train.ProgressReporter;
+import org.tarpo4j.rl.progress.ProgressReporter;
 
 import java.io.IOException;
 import java.nio.file.Files;

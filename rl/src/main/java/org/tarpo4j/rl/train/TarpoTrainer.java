@@ -11,8 +11,11 @@ import org.tarpo4j.models.training.GradientClipping;
 import org.tarpo4j.models.training.LearningRateSchedule;
 import org.tarpo4j.rl.core.Advantages;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
+import org.tarpo4j.rl.data.PromptLengths;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
+import org.tarpo4j.rl.progress.ProgressReporter;
 import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.policy.Completion;
@@ -28,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * GRPO / TARPO / HRPO training (the method's §6): each step samples {@code promptsPerStep × numGenerations}
@@ -56,6 +60,7 @@ public final class TarpoTrainer {
     private final MetricsLog log;
     private final CheckpointManager checkpoints;
     private TrainerCallback callback = TrainerCallback.NONE;
+    private DoubleUnaryOperator lossFault = DoubleUnaryOperator.identity(); // tests: a bad loss with finite gradients
     private int step;
     private int skippedSteps;
     private long numTokens; // prompt and completion tokens seen, TRL's num_tokens
@@ -169,6 +174,9 @@ public final class TarpoTrainer {
         return b;
     }
 
+    /** Tests: every step's loss passes through {@code f} before the finite check (a fault the model cannot make on cue). */
+    void injectLossFault(DoubleUnaryOperator f) { this.lossFault = f; }
+
     /** @param callback called during every step from now on ({@link TrainerCallback#NONE} for none) */
     public void setCallback(TrainerCallback callback) { this.callback = callback; }
 
@@ -214,7 +222,9 @@ public final class TarpoTrainer {
             while (step < config.maxSteps) {
                 StepMetrics m = trainStep();
                 all.add(m);
-                progress.step(m);
+                progress.advance(String.format(java.util.Locale.ROOT, "reward %.3f soft %.3f kl %.4f",
+                        m.values().getOrDefault("reward", Double.NaN), m.values().getOrDefault("soft_ratio", 0.0),
+                        m.values().getOrDefault("kl", 0.0)));
                 if (config.saveSteps > 0 && step % config.saveSteps == 0 || step == config.maxSteps) save();
             }
         }
@@ -275,12 +285,12 @@ public final class TarpoTrainer {
             t2 = System.nanoTime();
             for (int it = 0; it < config.numIterations; it++) {
                 PolicyGradient.Result r = gradient.compute(trainable.names());
-                double[] loss = {r.metrics().get("loss")};
+                double loss = lossFault.applyAsDouble(r.metrics().get("loss"));
                 callback.onGradients(step, r.gradients(), loss);
                 lossMetrics.putAll(r.metrics());
-                lossMetrics.put("loss", loss[0]);
+                lossMetrics.put("loss", loss);
                 gradNorm = GradientClipping.globalNorm(r.gradients());
-                boolean finite = finiteRewards && Double.isFinite(loss[0]) && Double.isFinite(gradNorm);
+                boolean finite = finiteRewards && Double.isFinite(loss) && Double.isFinite(gradNorm);
                 if (finite) {
                     GradientClipping.clip(r.gradients(), config.maxGradNorm);
                     optimizer.step(r.gradients(), lrFactor);

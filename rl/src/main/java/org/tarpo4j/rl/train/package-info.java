@@ -3,8 +3,7 @@
  * examples/src/main/java/org/tarpo4j/examples/api/TrainFromJava.java}.
  *
  * <p>Stable API: {@link org.tarpo4j.rl.train.TarpoConfig}, {@link org.tarpo4j.rl.train.TarpoTrainer}, {@link
- * org.tarpo4j.rl.train.TrainerCallback}, {@link org.tarpo4j.rl.train.StepMetrics}, {@link
- * org.tarpo4j.rl.train.PromptEncoder}. Internal (public for the other modules, may change without notice): {@code
- * CheckpointManager}, {@code MetricsLog}, {@code ProgressReporter}, {@code PromptLengths}.
+ * org.tarpo4j.rl.train.TrainerCallback}, {@link org.tarpo4j.rl.train.StepMetrics}. Internal (public for the other
+ * modules, may change without notice): {@code CheckpointManager}, {@code MetricsLog}.
  */
 package org.tarpo4j.rl.train;

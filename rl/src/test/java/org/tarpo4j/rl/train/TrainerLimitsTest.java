@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.models.memory.MemoryLimitExceededException;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
