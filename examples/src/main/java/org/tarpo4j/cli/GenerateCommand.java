@@ -76,7 +76,7 @@ final class GenerateCommand implements Callable<Integer> {
             int pad = lm.config().fillTokenId();
             int[] tokens;
             int[] routes = null;
-            LatentMode m = c.latentMode();
+            LatentMode m = c.mode;
             if (decoding.mode == null && m == LatentMode.GRPO) {
                 tokens = lm.generator().generate(List.of(prompt), new GenerationConfig(maxNewTokens, sampling, seed, stop, banned, pad))
                         .sequences().get(0).tokens();

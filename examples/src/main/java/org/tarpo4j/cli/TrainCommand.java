@@ -76,8 +76,8 @@ final class TrainCommand implements Callable<Integer> {
             if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume, plan, System.out);
             // the embedded task with a given trainer config (e.g. a sweep's best_config.json)
             try (EmbeddedTask task = embedded.task()) {
-                Path run = EmbeddedLayout.newRun(embedded.runs, c.mode);
-                System.out.println(Summaries.beforeAfter(c.mode, EmbeddedRun.run(task, c, run, true)));
+                Path run = EmbeddedLayout.newRun(embedded.runs, c.mode.id());
+                System.out.println(Summaries.beforeAfter(c.mode.id(), EmbeddedRun.run(task, c, run, true)));
                 System.out.println("run: " + run);
             }
             return 0;

@@ -35,7 +35,7 @@ class LatentHeadsPersistenceTest {
     void attachingTheRouterAddsOnlyItsVariablesAndASavedOneIsRestored(@TempDir Path tmp) throws Exception {
         CausalLm lm = Llama31.fromPretrained(TinyLlamaFixture.hfDir());
         Set<String> before = new HashSet<>(lm.parameters().asMap().keySet());
-        new Policy(lm, LatentMode.TARPO, SoftInputConfig.defaults(), RouterConfig.withHardBias(2.2), null);
+        new Policy(lm, LatentMode.TARPO, SoftInputConfig.defaults(), RouterConfig.withActionBias(2.2), null);
         Set<String> added = new HashSet<>(lm.parameters().asMap().keySet());
         added.removeAll(before);
         assertEquals(Set.of(LatentHeads.ROUTER + ".weight", LatentHeads.ROUTER + ".bias"), added);
@@ -45,7 +45,7 @@ class LatentHeadsPersistenceTest {
         Path saved = tmp.resolve("with-router");
         lm.save(saved);
         CausalLm back = CausalLm.fromPretrained(saved);
-        new Policy(back, LatentMode.TARPO, SoftInputConfig.defaults(), RouterConfig.withHardBias(4.6), null);
+        new Policy(back, LatentMode.TARPO, SoftInputConfig.defaults(), RouterConfig.withActionBias(4.6), null);
         assertArrayEquals(new double[]{1.5, -0.25}, back.parameters().get(LatentHeads.ROUTER + ".bias").toDoubleVector(), 1e-6,
                 "a checkpoint with a router restores it; the configured initialisation is for checkpoints without one");
         assertEquals(lm.parameters().get(LatentHeads.ROUTER + ".weight"), back.parameters().get(LatentHeads.ROUTER + ".weight"));
@@ -56,7 +56,7 @@ class LatentHeadsPersistenceTest {
     @Test
     void aSavedPolicyGraphRunsInPlainSameDiffFromItsDocumentedNames(@TempDir Path tmp) throws Exception {
         CausalLm lm = Llama31.fromPretrained(TinyLlamaFixture.hfDir());
-        Policy policy = new Policy(lm, LatentMode.TARPO, new SoftInputConfig(3, true), RouterConfig.withHardBias(0.5), null);
+        Policy policy = new Policy(lm, LatentMode.TARPO, new SoftInputConfig(3, true), RouterConfig.withActionBias(0.5), null);
         File file = tmp.resolve("tarpo-llama.sd").toFile();
         policy.graph().sd().save(file, false);
 

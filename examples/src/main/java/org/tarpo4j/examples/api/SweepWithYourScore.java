@@ -1,5 +1,6 @@
 package org.tarpo4j.examples.api;
 
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.hpo.CandidateScorer;
 import org.tarpo4j.hpo.ParameterRange;
 import org.tarpo4j.hpo.Sweep;
@@ -76,7 +77,7 @@ public final class SweepWithYourScore {
     /** What every candidate shares: two TARPO steps of 2 prompts × 4 completions, LoRA, the same seed. */
     public static TarpoConfig base() {
         TarpoConfig c = TarpoConfig.defaults(Map.of());
-        c.mode = "tarpo";
+        c.mode = LatentMode.TARPO;
         c.maxSteps = 2;
         c.promptsPerStep = 2;
         c.numGenerations = 4;

@@ -1,5 +1,6 @@
 package org.tarpo4j.examples.api;
 
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.data.Problem;
@@ -87,7 +88,7 @@ public final class TrainFromJava {
 
         // the config: TRL's GRPOConfig names, TARPO's own beside them; defaults are the paper's
         TarpoConfig config = TarpoConfig.defaults(Map.of());
-        config.mode = "tarpo";
+        config.mode = LatentMode.TARPO;
         config.maxSteps = steps;
         config.promptsPerStep = 2;
         config.numGenerations = 4;

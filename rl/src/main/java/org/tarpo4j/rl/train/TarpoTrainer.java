@@ -85,7 +85,7 @@ public final class TarpoTrainer {
         this.prompts = prompts;
         this.rewards = rewards;
         this.text = text;
-        this.policy = new Policy(model, config.latentMode(), config.softInput(), config.router(), config.lora());
+        this.policy = new Policy(model, config.mode, config.softInput(), config.router(), config.lora());
         this.trainable = TrainableParameters.select(model.parameters(), config.useLora);
         // fail at the start, not at the step that samples a problem too long or a batch too large
         int longestPrompt = PromptLengths.requireFit(train, prompts, config.maxCompletionLength,
@@ -96,7 +96,7 @@ public final class TarpoTrainer {
         PolicyLoss.attachLogProbs(policy, config.temperature, banned);
         PolicyLoss.attachLoss(policy, config.loss());
         this.reference = config.beta > 0
-                ? new ReferencePolicy(policy, config.referenceContext.equals("mixed"), config.temperature, banned) : null;
+                ? new ReferencePolicy(policy, config.referenceContext == ReferenceContext.MIXED, config.temperature, banned) : null;
         int pad = model.config().fillTokenId();
         this.rollout = new MixedRollout(policy, new RolloutConfig(config.numGenerations, config.sampling(),
                 config.maxCompletionLength, config.greedyRouting, config.answerMarker,
@@ -104,7 +104,7 @@ public final class TarpoTrainer {
                 .withBatchRows(batching.rolloutRows()), text);
         this.sampler = new ProblemSampler(train, config.seed);
         this.optimizer = trainable.optimizer(config);
-        this.schedule = new LearningRateSchedule(config.lrKind(), (int) Math.ceil(config.warmupRatio * config.maxSteps), config.maxSteps);
+        this.schedule = new LearningRateSchedule(config.lrSchedulerType.kind(), (int) Math.ceil(config.warmupRatio * config.maxSteps), config.maxSteps);
         this.log = new MetricsLog(output, text);
         this.checkpoints = new CheckpointManager(output, config);
     }
@@ -125,7 +125,7 @@ public final class TarpoTrainer {
      */
     public static Batching plan(TarpoConfig config, CausalLm model, List<Problem> train, PromptEncoder prompts) {
         config.validate();
-        Policy policy = new Policy(model, config.latentMode(), config.softInput(), config.router(), config.lora());
+        Policy policy = new Policy(model, config.mode, config.softInput(), config.router(), config.lora());
         int longestPrompt = PromptLengths.requireFit(train, prompts, config.maxCompletionLength,
                 new ContextWindow(model.maxContext()), "training data");
         return planMemory(config, model, TrainableParameters.select(policy.model().parameters(), config.useLora), longestPrompt);
@@ -218,7 +218,7 @@ public final class TarpoTrainer {
      */
     public List<StepMetrics> train() throws IOException {
         List<StepMetrics> all = new ArrayList<>();
-        try (ProgressReporter progress = new ProgressReporter("train " + config.mode, config.maxSteps, step)) {
+        try (ProgressReporter progress = new ProgressReporter("train " + config.mode.id(), config.maxSteps, step)) {
             while (step < config.maxSteps) {
                 StepMetrics m = trainStep();
                 all.add(m);
@@ -271,7 +271,7 @@ public final class TarpoTrainer {
         }
         callback.onRewards(step, reward);
         boolean finiteRewards = allFinite(reward);
-        double[] advantages = Advantages.compute(reward, config.numGenerations, config.scaleRewards(), true);
+        double[] advantages = Advantages.compute(reward, config.numGenerations, config.scaleRewards, true);
 
         List<int[]> perCompletionPrompt = new ArrayList<>();
         for (Completion c : completions) perCompletionPrompt.add(promptIds.get(c.promptIndex()));

@@ -66,7 +66,7 @@ class MicroBatchEquivalenceTest {
     private static Map<String, Object> gradient(TarpoTrainer trainer, TarpoConfig base, String lossType, Integer size,
                                                 List<int[]> prompts, List<Completion> completions, double[] advantages) {
         TarpoConfig c = base.copy();
-        c.lossType = lossType;
+        c.lossType = org.tarpo4j.rl.core.LossType.parse(lossType);
         c.perDeviceTrainBatchSize = size;
         try (PolicyGradient g = trainer.policyGradient(c, prompts, completions, advantages)) {
             assertEquals(size == null ? 1 : (completions.size() + size - 1) / size, g.microBatches());

@@ -118,7 +118,7 @@ class NumericFaultsTest {
     void allEqualRewardsGiveZeroAdvantagesAndAFiniteStep(@TempDir Path tmp) throws Exception {
         for (String scale : List.of("group", "batch", "none")) {
             TarpoConfig c = TrainerTestSupport.config("tarpo", false);
-            c.scaleRewards = scale;
+            c.scaleRewards = org.tarpo4j.rl.core.Advantages.ScaleRewards.parse(scale);
             TarpoTrainer trainer = TrainerTestSupport.trainer(c, RlTestModels.model(6), tmp.resolve(scale));
             trainer.setCallback(new TrainerCallback() {
                 @Override public void onRewards(int step, double[] r) { Arrays.fill(r, 0.5); }

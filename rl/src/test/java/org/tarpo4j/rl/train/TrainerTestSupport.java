@@ -39,7 +39,7 @@ final class TrainerTestSupport {
 
     static TarpoConfig config(String mode, boolean lora) {
         TarpoConfig c = TarpoConfig.defaults(Map.of());
-        c.mode = mode;
+        c.mode = org.tarpo4j.models.latent.LatentMode.parse(mode);
         c.useLora = lora;
         c.loraRank = 2;
         c.loraAlpha = 4;
