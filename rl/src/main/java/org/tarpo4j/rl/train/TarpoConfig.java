@@ -31,6 +31,9 @@ import java.util.Map;
  * Read from JSON or YAML; unknown keys and out-of-range values are errors naming the key. Each field's
  * {@link JsonPropertyDescription} is its one-line help: {@link #keys()} lists keys, defaults and descriptions from the
  * same introspection the reader uses, so the help cannot drift from what is read.
+ *
+ * <p>Long because it is the list of every key with its default and help, and the one place each value is checked;
+ * reading is {@link StrictReader}'s.
  */
 public final class TarpoConfig {
     // --- model and data

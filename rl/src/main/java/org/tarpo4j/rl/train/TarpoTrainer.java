@@ -43,6 +43,9 @@ import java.util.function.DoubleUnaryOperator;
  * tokens in the model's context (else the error lists the problems), and the planned memory of a step
  * ({@link MemoryPlan}, printed on stderr) must fit the process's limit, the rollout and the update being cut into
  * batches that fit when their sizes are not given.
+ *
+ * <p>Long because it is the step in order (rollout, rewards, advantages, micro-batched gradient, update, metrics,
+ * checkpoint) with the memory plan that sizes it; each part is a class of its own.
  */
 public final class TarpoTrainer {
     private final TarpoConfig config;
