@@ -7,11 +7,11 @@ import org.tarpo4j.examples.embedded.EmbeddedTask;
 import org.tarpo4j.examples.embedded.WarmStart;
 import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package org.tarpo4j.examples.api;
 
-import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.hpo.CandidateScorer;
 import org.tarpo4j.hpo.ParameterRange;
 import org.tarpo4j.hpo.Sweep;
@@ -8,14 +7,15 @@ import org.tarpo4j.hpo.SweepDefinition;
 import org.tarpo4j.hpo.SweepParameter;
 import org.tarpo4j.hpo.SweepResults;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.eval.Evaluator;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
-import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
 

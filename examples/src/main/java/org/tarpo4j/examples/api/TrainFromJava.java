@@ -1,18 +1,18 @@
 package org.tarpo4j.examples.api;
 
-import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.eval.EvalResult;
 import org.tarpo4j.rl.eval.Evaluator;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.reward.Gsm8kReward;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
-import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.train.StepMetrics;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;

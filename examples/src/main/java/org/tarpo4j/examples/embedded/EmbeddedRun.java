@@ -2,13 +2,13 @@ package org.tarpo4j.examples.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.examples.arith.ArithmeticTask;
 import org.tarpo4j.examples.arith.ArithmeticTokenizer;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.data.Problem;
-import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.policy.Completion;
+import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.train.CheckpointManager;
 import org.tarpo4j.rl.train.LrSchedulerType;
 import org.tarpo4j.rl.train.TarpoConfig;

@@ -5,10 +5,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
 import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.rl.core.LossAggregation;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;
-import org.tarpo4j.rl.policy.Completion;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -12,10 +12,10 @@ import org.tarpo4j.layers.tarpo.RouterConfig;
 import org.tarpo4j.layers.tarpo.SoftInputConfig;
 import org.tarpo4j.models.generation.SamplingConfig;
 import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.rl.config.StrictReader;
 import org.tarpo4j.rl.core.Advantages;
 import org.tarpo4j.rl.core.LossConfig;
 import org.tarpo4j.rl.core.LossType;
-import org.tarpo4j.rl.config.StrictReader;
 import org.tarpo4j.rl.data.Datasets;
 
 import java.io.IOException;

@@ -10,12 +10,12 @@ import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.eval.EvalResult;
 import org.tarpo4j.rl.eval.Evaluator;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.TrainingBatch;
 import org.tarpo4j.rl.reward.FormatReward;
 import org.tarpo4j.rl.reward.Gsm8kReward;
 import org.tarpo4j.rl.reward.MathReward;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.policy.Completion;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
