@@ -9,10 +9,10 @@ import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.GraphDecoder;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.decoder.fast.FastDecoder;
 import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.latent.LatentMode;
-import org.tarpo4j.models.latent.ModelInputs;
 
 import java.util.List;
 

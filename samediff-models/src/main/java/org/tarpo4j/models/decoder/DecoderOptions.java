@@ -2,7 +2,6 @@ package org.tarpo4j.models.decoder;
 
 import org.tarpo4j.layers.LoraConfig;
 import org.tarpo4j.models.latent.LatentHeads;
-import org.tarpo4j.models.latent.ModelInputs;
 import org.tarpo4j.models.lora.LoraAdapters;
 
 import java.util.List;

@@ -6,10 +6,10 @@ import org.tarpo4j.layers.core.HostArrays;
 import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.StepOutput;
 import org.tarpo4j.models.latent.LatentMode;
-import org.tarpo4j.models.latent.ModelInputs;
 
 import java.util.ArrayList;
 import java.util.List;

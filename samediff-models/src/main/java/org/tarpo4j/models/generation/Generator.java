@@ -2,7 +2,7 @@ package org.tarpo4j.models.generation;
 
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
-import org.tarpo4j.models.latent.ModelInputs;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.memory.MemoryPlan;
 
 import java.util.ArrayList;

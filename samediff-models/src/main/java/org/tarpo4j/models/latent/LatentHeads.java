@@ -8,6 +8,7 @@ import org.tarpo4j.layers.tarpo.SoftInputConfig;
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.HiddenStateHead;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.io.Checkpoint;
 import org.tarpo4j.models.io.CheckpointFormatException;
 import org.tarpo4j.models.io.SafeTensorsDType;

@@ -12,6 +12,7 @@ import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.GraphDecoder;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.TinyModels;
 import org.tarpo4j.models.decoder.WeightLayout;

@@ -66,7 +66,7 @@ final class ModelDirectoryFuzz implements AutoCloseable {
     /** A TARPO model with LoRA adapters: its latent heads and adapters exist as parameters. */
     private static CausalLm tarpoModel(long seed, HfTokenizer tokenizer, LoraConfig lora) {
         CausalLm lm = CausalLm.initialise(config(), seed, tokenizer);
-        DecoderOptions options = new DecoderOptions(lora, 64, org.tarpo4j.models.latent.ModelInputs.TOKENS, List.of());
+        DecoderOptions options = new DecoderOptions(lora, 64, org.tarpo4j.models.decoder.ModelInputs.TOKENS, List.of());
         lm.buildGraph(LatentHeads.options(lm.config(), options, LatentMode.TARPO, SoftInputConfig.defaults(),
                 RouterConfig.withActionBias(2.0)));
         // non-zero LoRA B, so that saved adapters differ from a fresh model's

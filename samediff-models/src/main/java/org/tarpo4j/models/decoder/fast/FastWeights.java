@@ -7,8 +7,8 @@ import org.tarpo4j.layers.LoraConfig;
 import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.DecoderGraph;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.latent.LatentHeads;
-import org.tarpo4j.models.latent.ModelInputs;
 
 import java.util.ArrayList;
 import java.util.List;

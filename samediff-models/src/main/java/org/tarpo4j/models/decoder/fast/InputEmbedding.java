@@ -9,8 +9,8 @@ import org.tarpo4j.layers.core.HostArrays;
 import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.layers.tarpo.HrpoGateMixer;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.decoder.StepInput;
-import org.tarpo4j.models.latent.ModelInputs;
 
 /**
  * A step's input embeddings into {@link StepBuffers#x}, as the graph's input layer computes them: the token's row of

@@ -1,4 +1,4 @@
-package org.tarpo4j.models.latent;
+package org.tarpo4j.models.decoder;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,7 +8,8 @@ import org.tarpo4j.layers.tarpo.HrpoGateMixer;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
 import org.tarpo4j.layers.tarpo.LatentInputMixer;
 import org.tarpo4j.layers.tarpo.SoftInputConfig;
-import org.tarpo4j.models.decoder.InputLayer;
+import org.tarpo4j.models.latent.LatentHeads;
+import org.tarpo4j.models.latent.LatentMode;
 
 import java.util.HashMap;
 import java.util.List;
