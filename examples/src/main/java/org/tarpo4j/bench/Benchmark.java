@@ -1,15 +1,12 @@
 package org.tarpo4j.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tarpo4j.layers.core.Gradients;
 import org.tarpo4j.layers.LoraConfig;
-import org.tarpo4j.layers.core.HostArrays;
+import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
-import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
 import org.tarpo4j.layers.tarpo.RouterConfig;
 import org.tarpo4j.layers.tarpo.SoftInputConfig;
 import org.tarpo4j.models.CausalLm;
@@ -18,13 +15,12 @@ import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.GraphDecoder;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.decoder.StepInput;
-import org.tarpo4j.models.decoder.StepOutput;
 import org.tarpo4j.models.decoder.fast.FastDecoder;
+import org.tarpo4j.models.generation.DecodeLoop;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.generation.SamplingConfig;
-import org.tarpo4j.models.generation.StepSampler;
-import org.tarpo4j.models.generation.TokenDistribution;
 import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.training.AdamW;
@@ -32,11 +28,9 @@ import org.tarpo4j.models.training.LanguageModelLoss;
 import org.tarpo4j.models.training.TokenLogProbs;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,13 +39,13 @@ import java.util.Set;
 /**
  * Throughput of one model on this machine, measured the way {@code shared/bench/pytorch_peer.py} measures its
  * PyTorch twin (same fields, best of R repeats, decode time = generate time − prefill time), so the two JSON lines
- * compare directly; optionally runs the peer in the same run and reports ours ÷ peer.
+ * compare directly; {@link PeerPairs} runs both and reports ours ÷ peer.
  *
- * <p>Decode runs the chosen decoder ({@code graph}: a SameDiff session per step; {@code fast}: {@link FastDecoder})
- * in the chosen input mode. In {@code tarpo} mode every step samples a route per row from the router (initialised at
- * P(soft) = 0.5 so both kinds of step occur) and feeds the soft input (the top-10 of the step's distribution at
- * temperature 1) on soft steps; {@code hrpo} feeds the gated mixture on every step. Tokens are the greedy argmax in
- * every mode, as the peer's.
+ * <p>Decode runs the rollout's loop ({@link DecodeLoop}) on the chosen decoder ({@code graph}: a SameDiff session per
+ * step; {@code fast}: {@link FastDecoder}) in the chosen input mode. In {@code tarpo} mode every step samples a route
+ * per row from the router (initialised at P(soft) = 0.5 so both kinds of step occur) and feeds the soft input (the
+ * top-10 of the step's distribution at temperature 1, which the token is drawn from) on soft steps; {@code hrpo} feeds
+ * the gated mixture on every step; {@code grpo} takes the greedy argmax, as the peer.
  *
  * <p>Model FLOPs ({@code "mfu"}): 2 per weight of the q/k/v/o, MLP and head projections per token, plus the
  * attention's 4·layers·heads·head_dim per attended position; a training step counts 3× its forward. Utilisation is
@@ -80,6 +74,9 @@ public final class Benchmark {
 
     static final SoftInputConfig SOFT = SoftInputConfig.defaults();
 
+    /** A router initialised at P(soft) = 0.5, so that both kinds of step occur. */
+    static final RouterConfig ROUTER = RouterConfig.withInitialHardProbability(0.5);
+
     private Benchmark() {}
 
     public static Map<String, Object> run(CausalLm lm, Settings s) {
@@ -88,18 +85,25 @@ public final class Benchmark {
         int vocab = c.vocabSize();
         Rng rng = new Rng(0);
         int[][] prompt = randomIds(rng, s.batch(), s.promptLength(), vocab);
-        StepInput prefillInput = withSoftInputs(inputs(prompt, 0), s.mode(), s.batch(), s.promptLength());
         DecoderGraph graph = decodeGraph(lm, s);
         List<String> extras = s.mode().hasRouter() ? List.of(ActionHeadRouter.LOGITS) : List.of();
         int maxLength = s.promptLength() + s.newTokens();
         java.util.function.Supplier<IncrementalDecoder> decoders = () -> s.decoder().equals("fast")
                 ? new FastDecoder(graph, s.batch(), maxLength, extras) : new GraphDecoder(graph, s.batch(), extras);
 
-        double prefill = best(s.repeats(), () -> decoders.get().forward(prefillInput));
-        long[] softSteps = new long[2];
+        double prefill = best(s.repeats(), () -> {
+            try (IncrementalDecoder d = decoders.get(); NativeArrays arrays = new NativeArrays()) {
+                d.forward(prefillInput(prompt, graph.options().inputs(), arrays));
+            }
+        });
+        DecodeLoop loop = decodeLoop(graph, s);
+        List<DecodeLoop.Row> rows = new ArrayList<>();
         double decodeTotal = best(s.repeats(), () -> {
-            softSteps[0] = softSteps[1] = 0;
-            decode(decoders.get(), prefillInput, s, vocab, new Rng(1), softSteps);
+            rows.clear();
+            for (int r = 0; r < s.batch(); r++) rows.add(new DecodeLoop.Row(r, prompt[r], Rng.forRow(1, r, 0)));
+            try (IncrementalDecoder d = decoders.get()) {
+                loop.run(d, rows);
+            }
         });
         double train = trainStep(lm, s, rng);
         double gemm = gemmGflops(2048, s.repeats());
@@ -120,7 +124,7 @@ public final class Benchmark {
         out.put("mode", s.mode().id());
         out.put("decoder", s.decoder());
         out.put("lora_rank", s.lora() ? LORA.rank() : 0);
-        if (s.mode().hasRouter()) out.put("soft_step_fraction", softSteps[1] == 0 ? 0.0 : (double) softSteps[0] / softSteps[1]);
+        if (s.mode().hasRouter()) out.put("soft_step_fraction", softFraction(rows));
         Map<String, Object> mfu = new LinkedHashMap<>();
         mfu.put("decode", decodeTokS * decodeFlopsPerToken(c, s) / 1e9 / gemm);
         mfu.put("prefill", prefillTokS * prefillFlopsPerToken(c, s.promptLength()) / 1e9 / gemm);
@@ -132,138 +136,42 @@ public final class Benchmark {
         return out;
     }
 
-    /**
-     * Ours and the peer, interleaved: {@code pairs} times our measurement in a fresh JVM, then the peer's in a fresh
-     * Python process, so that the two models are never resident together and each side's peak resident memory is its
-     * own; the reported ratio of each throughput is the median of the paired ratios (drift on a shared machine hits
-     * both members of a pair alike).
-     *
-     * @param ourCommand the command that runs our side once and prints its JSON line last
-     * @param peerCommand the peer's command (its BLAS is pinned to {@code threads})
-     */
-    public static Map<String, Object> pairs(int pairs, List<String> ourCommand, List<String> peerCommand, String threads)
-            throws IOException, InterruptedException {
-        List<JsonNode> ours = new ArrayList<>(), theirs = new ArrayList<>();
-        for (int i = 0; i < pairs; i++) {
-            System.err.printf("bench pair %d/%d: ours%n", i + 1, pairs);
-            ours.add(runJson(ourCommand, Map.of()));
-            System.err.printf("bench pair %d/%d: peer%n", i + 1, pairs);
-            // torch.set_num_threads does not reach OpenBLAS's own pool: without these the peer's GEMMs use every core
-            // while it reports "threads": 1 (measured: 2048² GEMM 205 GFLOP/s on 2 cores vs 103 with 1 thread)
-            theirs.add(runJson(peerCommand, Map.of("OMP_NUM_THREADS", threads, "OPENBLAS_NUM_THREADS", threads,
-                    "MKL_NUM_THREADS", threads)));
-        }
-        Map<String, Object> out = new LinkedHashMap<>(fields(ours.get(ours.size() - 1)));
-        out.put("pairs", pairs);
-        Map<String, Object> peerFields = new LinkedHashMap<>(fields(theirs.get(theirs.size() - 1)));
-        peerFields.put("blas_threads", threads);
-        out.put("peer", peerFields);
-        Map<String, Object> ratio = new LinkedHashMap<>(), runs = new LinkedHashMap<>();
-        for (String k : List.of("decode", "train", "prefill")) {
-            double[] r = new double[pairs];
-            List<List<Double>> both = new ArrayList<>();
-            for (int i = 0; i < pairs; i++) {
-                double a = ours.get(i).get(k + "_tok_s").asDouble(), b = theirs.get(i).get(k + "_tok_s").asDouble();
-                r[i] = a / b;
-                both.add(List.of(a, b));
-            }
-            ratio.put(k, median(r));
-            runs.put(k + "_tok_s", both);
-        }
-        double oursRss = 0, peerRss = 0;
-        for (int i = 0; i < pairs; i++) {
-            oursRss = Math.max(oursRss, ours.get(i).get("peak_rss_mb").asDouble());
-            peerRss = Math.max(peerRss, theirs.get(i).get("peak_rss_mb").asDouble());
-        }
-        out.put("peak_rss_mb", oursRss);
-        peerFields.put("peak_rss_mb", peerRss);
-        ratio.put("peak_rss", oursRss / peerRss);
-        out.put("ratio", ratio);
-        out.put("runs", runs); // [ours, peer] per pair, in the order they ran
-        return out;
-    }
-
-    static double median(double[] x) {
-        double[] s = x.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static JsonNode runJson(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        String line = null;
-        for (String l : stdout.split("\n")) if (l.trim().startsWith("{")) line = l.trim();
-        if (rc != 0 || line == null) throw new IOException("failed (exit " + rc + "): " + String.join(" ", cmd) + "\n" + stdout);
-        return new ObjectMapper().readTree(line);
-    }
-
-    private static Map<String, Object> fields(JsonNode json) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        json.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue()
-                : e.getValue().isContainerNode() ? e.getValue() : e.getValue().asText()));
-        return out;
-    }
-
     /** The graph the decode runs: the model's plain one, or one with the mode's input layer and router. */
     private static DecoderGraph decodeGraph(CausalLm lm, Settings s) {
         if (s.mode() == LatentMode.GRPO && !s.lora()) return lm.graph();
         int max = Math.max(s.promptLength() + s.newTokens(), 1);
         DecoderOptions base = DecoderOptions.plain(max).withLora(s.lora() ? LORA : null);
-        return lm.buildGraph(LatentHeads.options(lm.config(), base, s.mode(), SOFT, RouterConfig.withInitialHardProbability(0.5)));
+        return lm.buildGraph(LatentHeads.options(lm.config(), base, s.mode(), SOFT, ROUTER));
     }
 
-    /** Prefill, then greedy tokens; in tarpo/hrpo mode the routed soft inputs of each step. */
     /**
-     * Greedy decoding as the peer's (argmax ids), with the rollout's token path: each step's logits copied to the Java
-     * side once ({@link StepSampler#load}) and every row's choice made there; in tarpo/hrpo mode the soft rows also take
-     * their top-k ids and weights from the same copy, and tarpo draws each row's route from the router.
+     * The rollout's decode loop without its log-probs (the peer computes none): greedy tokens in grpo mode, as the
+     * peer's; in tarpo/hrpo mode tokens sampled at temperature 1 from the top 10, whose mixture is the soft input, and
+     * tarpo routes each row's step by its router (initialised at P(soft) = 0.5), hrpo mixes every step.
      */
-    private static void decode(IncrementalDecoder d, StepInput prefill, Settings s, int vocab, Rng rng, long[] softSteps) {
-        int b = s.batch(), k = SOFT.topK();
-        StepOutput out = d.forward(prefill);
-        INDArray logits = lastPositions(out.logits(), b, s.promptLength());
-        INDArray routes = s.mode().hasRouter() ? lastPositions(out.extra().get(ActionHeadRouter.LOGITS), b, s.promptLength()) : null;
-        boolean softInputs = s.mode().hasSoftInputs();
-        // top-k at temperature 1 orders the same argmax first (ties by lowest id, as argMax), so one copy serves both
-        StepSampler sampler = new StepSampler(softInputs ? SamplingConfig.sample(1.0, k, 1.0) : SamplingConfig.greedyDecoding(), vocab, Set.of());
-        for (int i = 0; i < s.newTokens(); i++) {
-            sampler.load(logits);
-            float[][] routeLogits = routes == null ? null : HostArrays.floatMatrix(routes);
-            int[][] ids = new int[b][1];
-            int[][][] sIds = new int[b][1][k];
-            float[][][] sW = new float[b][1][k];
-            float[][] route = new float[b][1];
-            for (int r = 0; r < b; r++) {
-                TokenDistribution p = sampler.distribution(r);
-                ids[r][0] = p.argmax();
-                if (!softInputs) continue;
-                boolean isSoft = routeLogits == null
-                        || rng.nextDouble() < 1 / (1 + Math.exp(routeLogits[r][0] - routeLogits[r][1]));
-                softSteps[1]++;
-                if (!isSoft) continue;
-                softSteps[0]++;
-                TokenDistribution top = p.top(k, SOFT.renormalise());
-                for (int j = 0; j < top.size(); j++) {
-                    sIds[r][0][j] = top.ids()[j];
-                    sW[r][0][j] = (float) top.probs()[j];
-                }
-                route[r][0] = 1;
-            }
-            StepInput in = inputs(ids, s.promptLength() + i);
-            if (softInputs) {
-                in = new StepInput(in.inputIds(), in.positionIds(), in.validity(), Map.of(
-                        HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(sIds),
-                        HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(sW),
-                        HybridEmbeddingMixer.ROUTES, Nd4j.createFromArray(route)));
-            }
-            out = d.forward(in);
-            logits = out.logits();
-            routes = s.mode().hasRouter() ? out.extra().get(ActionHeadRouter.LOGITS) : null;
+    private static DecodeLoop decodeLoop(DecoderGraph graph, Settings s) {
+        ModelInputs inputs = graph.options().inputs();
+        SamplingConfig sampling = inputs.soft() ? SamplingConfig.sample(1.0, SOFT.topK(), 1.0) : SamplingConfig.greedyDecoding();
+        // the peer feeds each of its new_tokens tokens back (new_tokens decode steps): one token more than steps
+        DecodeLoop.Settings settings = new DecodeLoop.Settings(sampling, s.newTokens() + 1, Set.of(), Set.of(), 0, false);
+        return new DecodeLoop(inputs, new DecodeLoop.Routing(s.mode(), ROUTER.temperature(), false), settings, null,
+                DecodeLoop.Marker.NONE, graph.config().vocabSize());
+    }
+
+    /** The prompts as one prefill, every position hard, as the loop feeds it. */
+    private static StepInput prefillInput(int[][] prompt, ModelInputs inputs, NativeArrays arrays) {
+        StepInput in = inputs(prompt, 0);
+        Map<String, INDArray> extra = inputs.hard(prompt.length, prompt[0].length, arrays);
+        return extra.isEmpty() ? in : new StepInput(in.inputIds(), in.positionIds(), in.validity(), extra);
+    }
+
+    private static double softFraction(List<DecodeLoop.Row> rows) {
+        long soft = 0, steps = 0;
+        for (DecodeLoop.Row row : rows) {
+            for (int r : row.routes()) soft += r;
+            steps += row.length();
         }
+        return steps == 0 ? 0.0 : (double) soft / steps;
     }
 
     /** Forward + backward of the next-token loss and an AdamW update: of every weight, or of the LoRA adapters. */
@@ -276,16 +184,12 @@ public final class Benchmark {
             in[r] = java.util.Arrays.copyOf(tokens[r], s.trainLength());
             labels[r] = java.util.Arrays.copyOfRange(tokens[r], 1, s.trainLength() + 1);
         }
-        StepInput x = inputs(in, 0);
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put(DecoderGraph.INPUT_IDS, x.inputIds());
-        ph.put(DecoderGraph.POSITION_IDS, x.positionIds());
-        ph.put(DecoderGraph.ATTENTION_MASK, x.validity());
-        for (int l = 0; l < lm.config().numHiddenLayers(); l++) {
-            INDArray empty = Nd4j.create(DataType.FLOAT, s.batch(), lm.config().numKeyValueHeads(), 0, lm.config().headDim());
-            ph.put(DecoderGraph.pastKey(l), empty);
-            ph.put(DecoderGraph.pastValue(l), empty);
+        int[][] pos = new int[s.batch()][s.trainLength()], mask = new int[s.batch()][s.trainLength()];
+        for (int r = 0; r < s.batch(); r++) {
+            for (int c = 0; c < s.trainLength(); c++) pos[r][c] = c;
+            java.util.Arrays.fill(mask[r], 1);
         }
+        Map<String, INDArray> ph = g.sequenceInputs(in, pos, mask);
         ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
         ph.put(LanguageModelLoss.LOSS_MASK, Nd4j.ones(DataType.FLOAT, s.batch(), s.trainLength()));
         // the backbone only, as the peer trains (the latent heads of a tarpo/hrpo decode graph are not in this graph);
@@ -369,18 +273,4 @@ public final class Benchmark {
         return new StepInput(Nd4j.createFromArray(ids), Nd4j.createFromArray(pos), Nd4j.createFromArray(valid));
     }
 
-    /** Prompt positions take hard inputs (routes 0), as in the rollout. */
-    private static StepInput withSoftInputs(StepInput in, LatentMode mode, int rows, int width) {
-        if (!mode.hasSoftInputs()) return in;
-        return new StepInput(in.inputIds(), in.positionIds(), in.validity(), Map.of(
-                HybridEmbeddingMixer.SOFT_IDS, Nd4j.zeros(DataType.INT32, rows, width, SOFT.topK()),
-                HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.zeros(DataType.FLOAT, rows, width, SOFT.topK()),
-                HybridEmbeddingMixer.ROUTES, Nd4j.zeros(DataType.FLOAT, rows, width)));
-    }
-
-    private static INDArray lastPositions(INDArray logits, int rows, int width) {
-        int[] idx = new int[rows];
-        for (int r = 0; r < rows; r++) idx[r] = r * width + width - 1;
-        return logits.getRows(idx);
-    }
 }

@@ -31,15 +31,9 @@ public final class TrainProfile {
         int v = lm.config().vocabSize();
         int[][] in = new int[b][t], labels = new int[b][t], pos = new int[b][t];
         for (int r = 0; r < b; r++) for (int c = 0; c < t; c++) { in[r][c] = rng.nextInt(v); labels[r][c] = rng.nextInt(v); pos[r][c] = c; }
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(in));
-        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(pos));
-        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.ones(DataType.INT32, b, t));
-        for (int l = 0; l < lm.config().numHiddenLayers(); l++) {
-            INDArray empty = Nd4j.create(DataType.FLOAT, b, lm.config().numKeyValueHeads(), 0, lm.config().headDim());
-            ph.put(DecoderGraph.pastKey(l), empty);
-            ph.put(DecoderGraph.pastValue(l), empty);
-        }
+        int[][] mask = new int[b][t];
+        for (int[] row : mask) java.util.Arrays.fill(row, 1);
+        Map<String, INDArray> ph = g.sequenceInputs(in, pos, mask);
         ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
         ph.put(LanguageModelLoss.LOSS_MASK, Nd4j.ones(DataType.FLOAT, b, t));
         List<String> params = List.copyOf(lm.parameters().asMap().keySet());

@@ -2,11 +2,12 @@ package org.tarpo4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.tarpo4j.bench.Benchmark;
+import org.tarpo4j.bench.PeerPairs;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.DataDirectory;
+import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.hub.ModelResolver;
 import org.tarpo4j.models.latent.LatentMode;
-import org.tarpo4j.models.config.ModelConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         if (peer) {
             // this process only orchestrates: each measurement runs in a process of its own
             String threads = System.getenv().getOrDefault("OMP_NUM_THREADS", "1");
-            result = Benchmark.pairs(pairs, ourCommand(), peerCommand(threads), threads);
+            result = PeerPairs.run(pairs, ourCommand(), peerCommand(threads), threads);
         } else {
             CausalLm lm = source.model != null ? CausalLm.fromPretrained(source.model)
                     : CausalLm.initialise(ModelConfig.read(source.config), 0, null);

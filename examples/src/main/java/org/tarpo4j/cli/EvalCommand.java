@@ -9,6 +9,7 @@ import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.data.Datasets;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.data.PromptBuilder;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.eval.EvalResult;
 import org.tarpo4j.rl.eval.Evaluator;
 import org.tarpo4j.rl.policy.Policy;
@@ -16,7 +17,6 @@ import org.tarpo4j.rl.reward.AnswerRule;
 import org.tarpo4j.rl.reward.RewardRegistry;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
-import org.tarpo4j.rl.train.PromptEncoder;
 import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,14 +91,14 @@ final class EvalCommand implements Callable<Integer> {
         Path dir = DecodingOptions.modelDirectory(model);
         DecodingOptions.Resolved settings = decoding.resolve(adapter, dir);
         TarpoConfig c = settings.config();
-        System.err.println("eval: decoding settings from " + settings.describe() + ": mode " + c.mode + ", temperature "
+        System.err.println("eval: decoding settings from " + settings.describe() + ": mode " + c.mode.id() + ", temperature "
                 + c.temperature + ", top_k " + c.topK + ", answer marker " + c.answerMarker + ", answer rule " + rule.key());
         CausalLm lm = CausalLm.fromPretrained(dir);
         HfTokenizer tok = lm.requireTokenizer();
         List<Problem> problems = Datasets.load(format, data).problems();
         if (limit != null) problems = problems.subList(0, Math.min(limit, problems.size()));
         var lora = adapter == null ? null : LoraAdapters.readConfig(adapter);
-        Policy policy = new Policy(lm, c.latentMode(), c.softInput(), c.router(), lora);
+        Policy policy = new Policy(lm, c.mode, c.softInput(), c.router(), lora);
         if (adapter != null) LoraAdapters.load(adapter, lm.parameters());
         PromptEncoder prompts;
         if (promptFormat.equals("chat")) {
@@ -126,7 +126,7 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>(CliSupport.JSON.convertValue(r, Map.class));
         Map<String, Object> used = new LinkedHashMap<>();
         used.put("source", settings.describe());
-        used.put("mode", c.mode);
+        used.put("mode", c.mode.id());
         used.put("temperature", c.temperature);
         used.put("top_k", c.topK);
         used.put("top_p", c.topP);

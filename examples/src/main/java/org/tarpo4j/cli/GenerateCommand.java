@@ -3,14 +3,14 @@ package org.tarpo4j.cli;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.generation.GenerationConfig;
 import org.tarpo4j.models.generation.Rng;
+import org.tarpo4j.models.generation.SamplingConfig;
 import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.models.tokenizer.HfTokenizer;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
-import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
-import org.tarpo4j.models.generation.SamplingConfig;
-import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -76,7 +76,7 @@ final class GenerateCommand implements Callable<Integer> {
             int pad = lm.config().fillTokenId();
             int[] tokens;
             int[] routes = null;
-            LatentMode m = c.latentMode();
+            LatentMode m = c.mode;
             if (decoding.mode == null && m == LatentMode.GRPO) {
                 tokens = lm.generator().generate(List.of(prompt), new GenerationConfig(maxNewTokens, sampling, seed, stop, banned, pad))
                         .sequences().get(0).tokens();

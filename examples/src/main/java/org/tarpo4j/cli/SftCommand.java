@@ -10,19 +10,16 @@ import org.tarpo4j.models.tokenizer.ChatTemplates;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.coconut.CoconutTrainer;
 import org.tarpo4j.rl.coconut.Curriculum;
+import org.tarpo4j.rl.coconut.CurriculumRun;
 import org.tarpo4j.rl.coconut.Gsm8kSteps;
-import org.tarpo4j.rl.coconut.ReasoningExample;
 import org.tarpo4j.rl.data.Gsm8k;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.data.PromptBuilder;
-import org.tarpo4j.rl.sft.SftConfig;
-import org.tarpo4j.rl.train.ProgressReporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -103,27 +100,16 @@ final class SftCommand implements Callable<Integer> {
         HfTokenizer tok = lm.requireTokenizer();
         int bot = tok.tokenToId(botToken).orElseThrow(() -> new IllegalArgumentException("--bot-token '" + botToken + "' is not in the vocabulary"));
         int eot = tok.tokenToId(eotToken).orElseThrow(() -> new IllegalArgumentException("--eot-token '" + eotToken + "' is not in the vocabulary"));
-        Curriculum curriculum = new Curriculum(2, 3, bot, eot);
+        Curriculum curriculum = Curriculum.paper(bot, eot);
         PromptBuilder prompts = new PromptBuilder(ChatTemplates.forModelType(lm.config().modelType()));
         List<Problem> problems = Gsm8k.load(data).problems();
         Set<Integer> banned = new HashSet<>(Set.of(bot, eot));
         tok.padTokenId().ifPresent(banned::add);
-        CoconutTrainer trainer = new CoconutTrainer(lm, new SftConfig(batch, learningRate, 0, 0.01, 0.9, 0.98, 1.0, banned));
-        int next = 0;
-        try (ProgressReporter progress = new ProgressReporter("coconut", curriculum.stages() * stepsPerStage, 0)) {
-            for (int stage = 1; stage <= curriculum.stages(); stage++) {
-                trainer.resetOptimizer();
-                for (int i = 0; i < stepsPerStage; i++) {
-                    List<Curriculum.Staged> b = new ArrayList<>();
-                    for (int k = 0; k < batch; k++) {
-                        ReasoningExample e = Gsm8kSteps.example(problems.get(next++ % problems.size()), q -> prompts.encode(tok, q),
-                                tok, lm.config().primaryEosTokenId());
-                        b.add(curriculum.stage(e, stage));
-                    }
-                    progress.advance(String.format(Locale.ROOT, "stage %d loss %.3f", stage, trainer.step(b)));
-                }
-            }
-        }
+        CoconutTrainer trainer = new CoconutTrainer(lm, CoconutTrainer.config(batch, learningRate, banned));
+        int[] next = {0};
+        CurriculumRun.run(trainer, curriculum, stepsPerStage, batch, () -> Gsm8kSteps.example(
+                problems.get(next[0]++ % problems.size()), q -> prompts.encode(tok, q), tok, lm.config().primaryEosTokenId()),
+                step -> { });
         lm.save(out);
         System.out.println("model: " + out);
         return 0;

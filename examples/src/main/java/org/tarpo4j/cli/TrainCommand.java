@@ -7,11 +7,11 @@ import org.tarpo4j.examples.embedded.EmbeddedTask;
 import org.tarpo4j.examples.embedded.WarmStart;
 import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 import java.nio.file.Path;
@@ -80,8 +80,8 @@ final class TrainCommand implements Callable<Integer> {
             if (!c.dataFormat.equals(EmbeddedRun.ARITH)) return GenericTraining.run(c, resume, plan, System.out);
             // the embedded task with a given trainer config (e.g. a sweep's best_config.json)
             try (EmbeddedTask task = embedded.task()) {
-                Path run = EmbeddedLayout.newRun(embedded.runs, c.mode);
-                System.out.println(Summaries.beforeAfter(c.mode, EmbeddedRun.run(task, c, run, true)));
+                Path run = EmbeddedLayout.newRun(embedded.runs, c.mode.id());
+                System.out.println(Summaries.beforeAfter(c.mode.id(), EmbeddedRun.run(task, c, run, true)));
                 System.out.println("run: " + run);
             }
             return 0;

@@ -73,7 +73,7 @@ class SweepCommandTest {
         assertEquals(top.value(SweepParameter.ACTION_BIAS), best.actionBias);
         assertEquals(top.value(SweepParameter.BETA), best.beta, 1e-15);
         assertEquals(EmbeddedLayout.warmStart(runs, EmbeddedPreset.TINY, 0).toString(), best.modelPath);
-        assertEquals("tarpo", best.mode);
+        assertEquals(org.tarpo4j.models.latent.LatentMode.TARPO, best.mode);
         assertTrue(Files.exists(dir.resolve("sweep-definition.yaml")));
         assertTrue(Files.exists(Path.of(top.dir()).resolve(EmbeddedRun.SUMMARY)));
         assertTrue(Files.exists(ReportWriter.write(Path.of(top.dir()))), "a candidate's run (no accuracy before RL) has a report");

@@ -1,16 +1,11 @@
 package org.tarpo4j.hpo;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.tarpo4j.rl.config.StrictReader;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -170,17 +165,14 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
 
     // --- the file
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-    private record FileForm(String search, Integer candidates, @JsonProperty("grid_points") Integer gridPoints,
-                            @JsonProperty("search_seed") Long searchSeed, String metric, Map<String, JsonNode> overrides,
-                            Map<String, RangeForm> parameters, @JsonProperty("spark_master") String sparkMaster) {}
+    private record FileForm(String search, Integer candidates, Integer gridPoints, Long searchSeed, String metric,
+                            Map<String, JsonNode> overrides, Map<String, RangeForm> parameters,
+                            String sparkMaster) {}
 
     private record RangeForm(Double min, Double max, String scale, List<Double> values, Boolean enabled) {}
 
     /**
-     * Reads a sweep file (YAML for {@code .yaml}/{@code .yml}, else JSON).
+     * Reads a sweep file (YAML for {@code .yaml}/{@code .yml}, else JSON) with the run configs' strict reader.
      *
      * @param file the sweep file
      * @return the definition
@@ -188,15 +180,9 @@ public record SweepDefinition(Search search, Integer candidates, int gridPoints,
      * @throws IllegalArgumentException for an unknown key or a bad value, naming the file and the key
      */
     public static SweepDefinition read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such sweep file");
-        String name = file.getFileName().toString();
-        ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        FileForm form = StrictReader.convert(StrictReader.readObject(file, "sweep"), FileForm.class, file.toString(), key -> "");
         try {
-            return fromForm(m.readValue(file.toFile(), FileForm.class));
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "'", e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage(), e);
+            return fromForm(form);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -41,7 +41,7 @@ class CandidateSpaceTest {
         for (int i = 0; i < 4; i++) {
             TarpoConfig c = cs.get(i).applyTo(BASE);
             assertEquals(expected[i][0], c.actionBias, 1e-12);
-            assertEquals(expected[i][0], c.router().hardBias(), 1e-12);
+            assertEquals(expected[i][0], c.router().actionBias(), 1e-12);
             assertEquals(expected[i][1], c.beta, 1e-12 * expected[i][1] * 1e3);
             assertEquals(BASE.actionLearningRate, c.actionLearningRate, "an unswept key keeps the base value");
         }
@@ -71,7 +71,7 @@ class CandidateSpaceTest {
         SweepCandidate c = all(grid(2, ParameterRange.of(SweepParameter.INITIAL_HARD_PROBABILITY, 0.5, 0.9)).plan()).get(1);
         TarpoConfig config = c.applyTo(BASE);
         assertEquals(0.9, config.initialHardProbability);
-        assertEquals(Math.log(0.9 / 0.1), config.router().hardBias(), 1e-9);
+        assertEquals(Math.log(0.9 / 0.1), config.router().actionBias(), 1e-9);
     }
 
     @Test
@@ -80,7 +80,7 @@ class CandidateSpaceTest {
         SweepCandidate c = all(grid(2, ParameterRange.of(SweepParameter.ACTION_BIAS, 0.85, 4.6)).plan()).get(0);
         TarpoConfig config = c.applyTo(base);
         assertNull(config.initialHardProbability);
-        assertEquals(0.85, config.router().hardBias(), 1e-12);
+        assertEquals(0.85, config.router().actionBias(), 1e-12);
     }
 
     @Test

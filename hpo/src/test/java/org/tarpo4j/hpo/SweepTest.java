@@ -84,7 +84,7 @@ class SweepTest {
     void randomSweepStopsAtItsCandidateCountAndANonFiniteScoreFails() throws Exception {
         SweepDefinition d = new SweepDefinition(SweepDefinition.Search.RANDOM, 4, 3, 5, "peak", Map.of(),
                 List.of(ParameterRange.between(SweepParameter.INITIAL_HARD_PROBABILITY, 0.5, 0.99, false)));
-        CandidateScorer scorer = c -> c.initialHardProbability > 0.9 ? Double.NaN : c.router().hardBias();
+        CandidateScorer scorer = c -> c.initialHardProbability > 0.9 ? Double.NaN : c.router().actionBias();
         SweepResults r = new Sweep(d, TarpoConfig.defaults(Map.of()), scorer, dir, out).run();
         assertEquals(4, r.results().size());
         for (CandidateResult c : r.results()) {

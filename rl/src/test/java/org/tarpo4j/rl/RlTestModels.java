@@ -32,8 +32,8 @@ public final class RlTestModels {
         return lm;
     }
 
-    public static Policy policy(CausalLm lm, LatentMode mode, double hardBias) {
-        return new Policy(lm, mode, new SoftInputConfig(4, true), RouterConfig.withHardBias(hardBias), null);
+    public static Policy policy(CausalLm lm, LatentMode mode, double actionBias) {
+        return new Policy(lm, mode, new SoftInputConfig(4, true), RouterConfig.withActionBias(actionBias), null);
     }
 
     /** ids ≡ 0 (mod 7) print as '#', others as a letter; the marker '#' thus appears now and then. */

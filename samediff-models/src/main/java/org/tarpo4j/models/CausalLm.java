@@ -14,11 +14,11 @@ import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Generator;
 import org.tarpo4j.models.hub.ModelResolver;
 import org.tarpo4j.models.io.AtomicDirectory;
-import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.io.Checkpoint;
 import org.tarpo4j.models.io.CheckpointWriter;
 import org.tarpo4j.models.io.SafeTensorsDType;
 import org.tarpo4j.models.io.TensorSource;
+import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 
 import java.io.IOException;
@@ -89,6 +89,10 @@ public final class CausalLm implements AutoCloseable {
      * ({@code Qwen/Qwen2.5-0.5B-Instruct@main}), taken from the Hugging Face cache or downloaded into it as the
      * environment says ({@code HF_HOME}, {@code HF_HUB_CACHE}, {@code HF_HUB_OFFLINE}, {@code HF_ENDPOINT},
      * {@code HF_TOKEN}); see {@link ModelResolver}.
+     *
+     * @param reference a directory, or {@code namespace/name[@revision]}
+     * @return the model, with its tokenizer when it has one
+     * @throws IOException when it cannot be found, downloaded or read (as {@link #fromPretrained(Path)})
      */
     public static CausalLm fromPretrained(String reference) throws IOException {
         return fromPretrained(ModelResolver.fromEnvironment().resolve(reference));

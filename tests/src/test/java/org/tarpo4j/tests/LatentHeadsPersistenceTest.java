@@ -35,7 +35,7 @@ class LatentHeadsPersistenceTest {
     void attachingTheRouterAddsOnlyItsVariablesAndASavedOneIsRestored(@TempDir Path tmp) throws Exception {
         CausalLm lm = Llama31.fromPretrained(TinyLlamaFixture.hfDir());
         Set<String> before = new HashSet<>(lm.parameters().asMap().keySet());
-        new Policy(lm, LatentMode.TARPO, SoftInputConfig.defaults(), RouterConfig.withHardBias(2.2), null);
+        new Policy(lm, LatentMode.TARPO, SoftInputConfig.defaults(), RouterConfig.withActionBias(2.2), null);
         Set<String> added = new HashSet<>(lm.parameters().asMap().keySet());
         added.removeAll(before);
         assertEquals(Set.of(LatentHeads.ROUTER + ".weight", LatentHeads.ROUTER + ".bias"), added);
@@ -45,7 +45,7 @@ class LatentHeadsPersistenceTest {
         Path saved = tmp.resolve("with-router");
         lm.save(saved);
         CausalLm back = CausalLm.fromPretrained(saved);
-        new Policy(back, LatentMode.TARPO, SoftInputConfig.defaults(), RouterConfig.withHardBias(4.6), null);
+        new Policy(back, LatentMode.TARPO, SoftInputConfig.defaults(), RouterConfig.withActionBias(4.6), null);
         assertArrayEquals(new double[]{1.5, -0.25}, back.parameters().get(LatentHeads.ROUTER + ".bias").toDoubleVector(), 1e-6,
                 "a checkpoint with a router restores it; the configured initialisation is for checkpoints without one");
         assertEquals(lm.parameters().get(LatentHeads.ROUTER + ".weight"), back.parameters().get(LatentHeads.ROUTER + ".weight"));
@@ -56,21 +56,13 @@ class LatentHeadsPersistenceTest {
     @Test
     void aSavedPolicyGraphRunsInPlainSameDiffFromItsDocumentedNames(@TempDir Path tmp) throws Exception {
         CausalLm lm = Llama31.fromPretrained(TinyLlamaFixture.hfDir());
-        Policy policy = new Policy(lm, LatentMode.TARPO, new SoftInputConfig(3, true), RouterConfig.withHardBias(0.5), null);
+        Policy policy = new Policy(lm, LatentMode.TARPO, new SoftInputConfig(3, true), RouterConfig.withActionBias(0.5), null);
         File file = tmp.resolve("tarpo-llama.sd").toFile();
         policy.graph().sd().save(file, false);
 
         // what a user of the saved file writes: documented placeholders in, documented outputs out
         int[][] ids = {{1, 26259, 423, 5239}};
-        Map<String, INDArray> in = new HashMap<>();
-        in.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(ids));
-        in.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(new int[][]{{0, 1, 2, 3}}));
-        in.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(new int[][]{{1, 1, 1, 1}}));
-        for (int l = 0; l < lm.config().numHiddenLayers(); l++) {
-            INDArray empty = Nd4j.create(DataType.FLOAT, 1, lm.config().numKeyValueHeads(), 0, lm.config().headDim());
-            in.put(DecoderGraph.pastKey(l), empty);
-            in.put(DecoderGraph.pastValue(l), empty);
-        }
+        Map<String, INDArray> in = policy.graph().sequenceInputs(ids, new int[][]{{0, 1, 2, 3}}, new int[][]{{1, 1, 1, 1}});
         in.put(HybridEmbeddingMixer.SOFT_IDS, Nd4j.createFromArray(new int[][][]{{{0, 0, 0}, {0, 0, 0}, {9, 12, 40}, {0, 0, 0}}}));
         in.put(HybridEmbeddingMixer.SOFT_WEIGHTS, Nd4j.createFromArray(new float[][][]{{{0, 0, 0}, {0, 0, 0}, {0.5f, 0.3f, 0.2f}, {0, 0, 0}}}));
         in.put(HybridEmbeddingMixer.ROUTES, Nd4j.createFromArray(new float[][]{{0, 0, 1, 0}}));

@@ -7,14 +7,15 @@ import org.tarpo4j.hpo.SweepDefinition;
 import org.tarpo4j.hpo.SweepParameter;
 import org.tarpo4j.hpo.SweepResults;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.eval.Evaluator;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
-import org.tarpo4j.rl.train.PromptEncoder;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
 
@@ -76,7 +77,7 @@ public final class SweepWithYourScore {
     /** What every candidate shares: two TARPO steps of 2 prompts × 4 completions, LoRA, the same seed. */
     public static TarpoConfig base() {
         TarpoConfig c = TarpoConfig.defaults(Map.of());
-        c.mode = "tarpo";
+        c.mode = LatentMode.TARPO;
         c.maxSteps = 2;
         c.promptsPerStep = 2;
         c.numGenerations = 4;

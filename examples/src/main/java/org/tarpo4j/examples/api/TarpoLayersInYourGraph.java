@@ -55,7 +55,7 @@ public final class TarpoLayersInYourGraph {
         SDVariable b = graph.parameter("my_layer.bias", Init.zeros(), DIM);
         SDVariable hidden = sd.math.tanh(HIDDEN, input.mmul(w).add(b));                           // [B·T, d]
         // TARPO's router on your hidden state: P(hard), P(soft) of the next input (bias 0: 50/50 at the start)
-        ActionHeadRouter.Outputs route = new ActionHeadRouter(graph, "my_router", DIM, RouterConfig.withHardBias(0.0)).forward(hidden);
+        ActionHeadRouter.Outputs route = new ActionHeadRouter(graph, "my_router", DIM, RouterConfig.withActionBias(0.0)).forward(hidden);
         // your own next-token head
         SDVariable logits = sd.identity(LOGITS, hidden.mmul(graph.parameter("my_head.weight", Init.normal(0.5), DIM, VOCAB)));
 

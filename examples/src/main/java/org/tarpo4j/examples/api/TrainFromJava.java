@@ -1,17 +1,18 @@
 package org.tarpo4j.examples.api;
 
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.eval.EvalResult;
 import org.tarpo4j.rl.eval.Evaluator;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.reward.Gsm8kReward;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
-import org.tarpo4j.rl.train.PromptEncoder;
 import org.tarpo4j.rl.train.StepMetrics;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
@@ -87,7 +88,7 @@ public final class TrainFromJava {
 
         // the config: TRL's GRPOConfig names, TARPO's own beside them; defaults are the paper's
         TarpoConfig config = TarpoConfig.defaults(Map.of());
-        config.mode = "tarpo";
+        config.mode = LatentMode.TARPO;
         config.maxSteps = steps;
         config.promptsPerStep = 2;
         config.numGenerations = 4;

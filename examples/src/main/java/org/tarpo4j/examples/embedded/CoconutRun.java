@@ -10,14 +10,14 @@ import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.coconut.CoconutTrainer;
 import org.tarpo4j.rl.coconut.Curriculum;
+import org.tarpo4j.rl.coconut.CurriculumRun;
 import org.tarpo4j.rl.coconut.ReasoningExample;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.rollout.RolloutConfig;
-import org.tarpo4j.rl.sft.SftConfig;
-import org.tarpo4j.rl.train.ProgressReporter;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,7 +36,7 @@ import java.util.Set;
  * {@value EmbeddedRun#SUMMARY} as the RL runs, and a {@code metrics.jsonl} of the supervised steps.
  */
 public final class CoconutRun {
-    public static final Curriculum CURRICULUM = new Curriculum(2, 3, ArithmeticTokenizer.BOT_ID, ArithmeticTokenizer.EOT_ID);
+    public static final Curriculum CURRICULUM = Curriculum.paper(ArithmeticTokenizer.BOT_ID, ArithmeticTokenizer.EOT_ID);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CoconutRun() {}
@@ -56,6 +55,21 @@ public final class CoconutRun {
         return new ReasoningExample(task.prompts().encode(p), steps, withEos);
     }
 
+    /** One line of {@code metrics.jsonl}: step, stage, loss and mean thoughts. */
+    private static void appendMetrics(Path metrics, CurriculumRun.Step step) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", step.step());
+        m.put("stage", step.stage());
+        m.put("loss", step.loss());
+        m.put("thoughts", step.thoughts());
+        try {
+            Files.writeString(metrics, JSON.writeValueAsString(m) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(metrics + ": cannot append", e);
+        }
+    }
+
     public static Map<String, Object> run(EmbeddedTask task, Path warmStart, Path runDir, long seed) throws IOException {
         EmbeddedPreset p = task.preset();
         Files.createDirectories(runDir);
@@ -70,31 +84,13 @@ public final class CoconutRun {
         Policy plain = new Policy(model, LatentMode.GRPO, SoftInputConfig.defaults(), RouterConfig.defaults(), null);
         TaskEvaluation.Accuracy before = TaskEvaluation.evaluate(task, plain, eval, p.evalSamples(), null, null);
         long t1 = System.nanoTime();
-        CoconutTrainer trainer = new CoconutTrainer(model, new SftConfig(p.coconutBatch(), p.coconutLearningRate(), 0, 0.01,
-                0.9, 0.98, 1.0, Set.copyOf(EmbeddedTask.BANNED)));
+        CoconutTrainer trainer = new CoconutTrainer(model, CoconutTrainer.config(p.coconutBatch(), p.coconutLearningRate(),
+                Set.copyOf(EmbeddedTask.BANNED)));
         Iterator<Problem> stream = task.trainingStream(seed + 1000);
         Path metrics = runDir.resolve("metrics.jsonl");
         Files.deleteIfExists(metrics);
-        int step = 0;
-        try (ProgressReporter progress = new ProgressReporter("coconut", CURRICULUM.stages() * p.coconutStepsPerStage(), 0)) {
-            for (int stage = 1; stage <= CURRICULUM.stages(); stage++) {
-                trainer.resetOptimizer();
-                for (int i = 0; i < p.coconutStepsPerStage(); i++) {
-                    List<Curriculum.Staged> batch = new ArrayList<>();
-                    for (int b = 0; b < p.coconutBatch(); b++) batch.add(CURRICULUM.stage(example(task, stream.next()), stage));
-                    double loss = trainer.step(batch);
-                    step++;
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("step", step);
-                    m.put("stage", stage);
-                    m.put("loss", loss);
-                    m.put("thoughts", batch.stream().mapToInt(Curriculum.Staged::thoughts).average().orElse(0));
-                    Files.writeString(metrics, JSON.writeValueAsString(m) + "\n", StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    progress.advance(String.format(Locale.ROOT, "stage %d loss %.3f", stage, loss));
-                }
-            }
-        }
+        int steps = CurriculumRun.run(trainer, CURRICULUM, p.coconutStepsPerStage(), p.coconutBatch(),
+                () -> example(task, stream.next()), step -> appendMetrics(metrics, step));
         long t2 = System.nanoTime();
         TaskEvaluation.Accuracy after = TaskEvaluation.evaluate(task, policy, eval, p.evalSamples(), thoughts, null);
         long t3 = System.nanoTime();
@@ -103,7 +99,7 @@ public final class CoconutRun {
         s.put("mode", "coconut");
         s.put("seed", seed);
         s.put("preset", p.name());
-        s.put("coconut_steps", step);
+        s.put("coconut_steps", steps);
         s.put("thoughts", thoughts.count());
         s.put("before", EmbeddedRun.accuracy(before));
         s.put("after", EmbeddedRun.accuracy(after));

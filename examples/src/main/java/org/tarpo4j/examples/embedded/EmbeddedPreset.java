@@ -19,7 +19,7 @@ public record EmbeddedPreset(String name, ArithmeticTask.Config task, int hidden
                              int intermediate, int sftBatch, double sftLearningRate, int sftWarmup, int sftMinSteps,
                              int sftMaxSteps, int sftEvalEvery, double sftTarget, int rlSteps, int promptsPerStep,
                              int numGenerations, double rlLearningRate, double routerLearningRate, int warmupSteps,
-                             int maxCompletionLength, double temperature, double hardBias, int heldOut, int evalProblems,
+                             int maxCompletionLength, double temperature, double actionBias, int heldOut, int evalProblems,
                              int evalSamples, int earlyStopProblems, int earlyStopSamples, int coconutStepsPerStage,
                              int coconutBatch, double coconutLearningRate) {
 

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.tarpo4j.examples.arith.ArithmeticTask;
 import org.tarpo4j.examples.arith.ArithmeticTokenizer;
 import org.tarpo4j.models.CausalLm;
+import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.train.CheckpointManager;
+import org.tarpo4j.rl.train.LrSchedulerType;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
 
@@ -30,7 +32,7 @@ public final class EmbeddedRun {
     public static final String SUMMARY = "summary.json";
     public static final String HELD_OUT_COMPLETIONS = "heldout_completions.jsonl";
     /** The data format name of the embedded task in trainer configs. */
-    public static final String ARITH = TarpoConfig.EMBEDDED_FORMAT;
+    public static final String ARITH = EmbeddedFormat.NAME;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private EmbeddedRun() {}
@@ -40,7 +42,7 @@ public final class EmbeddedRun {
         TarpoConfig c = TarpoConfig.defaults(Map.of());
         c.modelPath = warmStart.toString();
         c.dataFormat = ARITH; // so the config (e.g. a sweep's best) runs again with train --config
-        c.mode = mode;
+        c.mode = LatentMode.parse(mode);
         c.seed = seed;
         c.maxSteps = p.rlSteps();
         c.promptsPerStep = p.promptsPerStep();
@@ -48,7 +50,7 @@ public final class EmbeddedRun {
         c.learningRate = p.rlLearningRate();
         c.actionLearningRate = p.routerLearningRate();
         c.warmupRatio = (double) p.warmupSteps() / p.rlSteps();
-        c.lrSchedulerType = "constant_with_warmup";
+        c.lrSchedulerType = LrSchedulerType.CONSTANT_WITH_WARMUP;
         c.adamBeta1 = 0.9;
         c.adamBeta2 = 0.99;
         c.weightDecay = 0.0;
@@ -57,7 +59,7 @@ public final class EmbeddedRun {
         c.temperature = p.temperature();
         c.topK = 0;
         c.maxCompletionLength = p.maxCompletionLength();
-        c.actionBias = p.hardBias();
+        c.actionBias = p.actionBias();
         c.useLora = false;
         c.saveSteps = 0;
         c.logCompletionsSteps = Math.max(1, p.rlSteps() / 10);
@@ -104,7 +106,7 @@ public final class EmbeddedRun {
         writeCompletions(runDir, task, eval, samples, p.evalSamples());
 
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("mode", config.mode);
+        s.put("mode", config.mode.id());
         s.put("seed", config.seed);
         s.put("preset", p.name());
         s.put("rl_steps", config.maxSteps);

@@ -7,9 +7,9 @@ import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.rollout.TextDecoder;
 import org.tarpo4j.rl.sft.SftExample;
-import org.tarpo4j.rl.train.PromptEncoder;
 
 import java.io.IOException;
 import java.nio.file.Files;

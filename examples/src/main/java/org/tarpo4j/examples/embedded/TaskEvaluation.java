@@ -6,8 +6,8 @@ import org.tarpo4j.models.generation.SamplingConfig;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.eval.EvalResult;
 import org.tarpo4j.rl.eval.Evaluator;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
-import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 
 import java.util.List;

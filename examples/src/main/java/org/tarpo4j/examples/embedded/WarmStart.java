@@ -6,10 +6,10 @@ import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.policy.Policy;
+import org.tarpo4j.rl.progress.ProgressReporter;
 import org.tarpo4j.rl.sft.SftConfig;
 import org.tarpo4j.rl.sft.SftExample;
 import org.tarpo4j.rl.sft.SftTrainer;
-import org.tarpo4j.rl.train.ProgressReporter;
 
 import java.io.IOException;
 import java.nio.file.Files;

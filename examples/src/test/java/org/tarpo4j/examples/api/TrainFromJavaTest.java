@@ -2,7 +2,7 @@ package org.tarpo4j.examples.api;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.train.CheckpointManager;
 import org.tarpo4j.rl.train.MetricsLog;
 

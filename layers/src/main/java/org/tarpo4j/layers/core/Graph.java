@@ -47,6 +47,14 @@ public final class Graph {
         return create(parameters, name -> true);
     }
 
+    /**
+     * A new graph over {@code parameters} in which only the parameters {@code trainable} accepts are variables (the
+     * others enter as constants: SameDiff keeps no gradient for them).
+     *
+     * @param parameters the arrays behind the graph's parameters
+     * @param trainable  which parameter names train
+     * @return the graph
+     */
     public static Graph create(Parameters parameters, Predicate<String> trainable) {
         return new Graph(newSameDiff(), parameters, trainable);
     }
@@ -55,6 +63,8 @@ public final class Graph {
      * A {@link SameDiff} that holds its variables' and constants' arrays by reference. M2.1's default holders keep a
      * second copy of every array "for other devices" (DeviceLocalNDArray's delayed mode), even with one device: every
      * graph built on a model's weights held them twice (a policy and its reference graph, three times).
+     *
+     * @return an empty graph
      */
     public static SameDiff newSameDiff() {
         SameDiff sd = SameDiff.create();

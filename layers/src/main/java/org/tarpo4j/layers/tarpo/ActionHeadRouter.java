@@ -41,7 +41,7 @@ public final class ActionHeadRouter {
         this.graph = graph;
         this.config = config;
         this.weight = graph.parameter(name + ".weight", Init.normal(config.weightStd()), 2, hidden);
-        this.bias = graph.parameter(name + ".bias", Init.values(config.hardBias(), 0.0), 2);
+        this.bias = graph.parameter(name + ".bias", Init.values(config.actionBias(), 0.0), 2);
     }
 
     /**

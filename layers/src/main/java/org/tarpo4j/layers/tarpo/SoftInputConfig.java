@@ -2,6 +2,7 @@ package org.tarpo4j.layers.tarpo;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * What a soft input is.
@@ -13,12 +14,35 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *                    continuous thought: the step's last hidden state itself), to measure what the soft input adds
  */
 public record SoftInputConfig(int topK, boolean renormalise, Source source) {
-    /** What is fed at a soft step. */
+    /** What is fed at a soft step; written {@code topk} and {@code hidden} in configs. */
     public enum Source {
-        /** TARPO's mixture of the top-k token embeddings. */
-        TOP_K_EMBEDDINGS,
-        /** COCONUT's continuous thought: the step's last hidden state. */
-        HIDDEN_STATE
+        /** TARPO's mixture of the top-k token embeddings ({@code topk}). */
+        TOP_K_EMBEDDINGS("topk"),
+        /** COCONUT's continuous thought: the step's last hidden state ({@code hidden}). */
+        HIDDEN_STATE("hidden");
+
+        private final String id;
+
+        Source(String id) { this.id = id; }
+
+        /**
+         * By its config name ({@code topk}, {@code hidden}) or its constant's name, case-insensitive.
+         *
+         * @param s the name
+         * @return the source
+         * @throws IllegalArgumentException for another name
+         */
+        @JsonCreator
+        public static Source parse(String s) {
+            for (Source v : values()) {
+                if (v.id.equalsIgnoreCase(s.trim()) || v.name().equalsIgnoreCase(s.trim())) return v;
+            }
+            throw new IllegalArgumentException("soft input source must be topk or hidden, got '" + s + "'");
+        }
+
+        /** @return the name in configs */
+        @JsonValue
+        public String id() { return id; }
     }
 
     /**

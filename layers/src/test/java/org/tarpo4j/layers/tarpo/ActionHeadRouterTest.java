@@ -19,7 +19,7 @@ class ActionHeadRouterTest {
     @Test
     void initialisesBiasToB0AndZeroAndAWeightOfStdOneThousandth() {
         Graph g = TarpoLayerTestSupport.doubleGraph(1);
-        new ActionHeadRouter(g, "action_head", 512, RouterConfig.withHardBias(2.2));
+        new ActionHeadRouter(g, "action_head", 512, RouterConfig.withActionBias(2.2));
         assertArrayEquals(new double[]{2.2, 0.0}, g.parameters().get("action_head.bias").toDoubleVector(), 0);
         INDArray w = g.parameters().get("action_head.weight");
         assertArrayEquals(new long[]{2, 512}, w.shape());
@@ -28,10 +28,10 @@ class ActionHeadRouterTest {
 
     @Test
     void initialProbabilityFormAndLogit() {
-        assertEquals(Math.log(0.99 / 0.01), RouterConfig.withInitialHardProbability(0.99).hardBias(), 1e-12);
-        assertEquals(0.99, RouterConfig.withHardBias(4.6).initialHardProbability(), 0.001);
-        assertEquals(0.90, RouterConfig.withHardBias(2.2).initialHardProbability(), 0.001);
-        assertEquals(0.70, RouterConfig.withHardBias(0.85).initialHardProbability(), 0.001);
+        assertEquals(Math.log(0.99 / 0.01), RouterConfig.withInitialHardProbability(0.99).actionBias(), 1e-12);
+        assertEquals(0.99, RouterConfig.withActionBias(4.6).initialHardProbability(), 0.001);
+        assertEquals(0.90, RouterConfig.withActionBias(2.2).initialHardProbability(), 0.001);
+        assertEquals(0.70, RouterConfig.withActionBias(0.85).initialHardProbability(), 0.001);
         assertThrows(IllegalArgumentException.class, () -> RouterConfig.withInitialHardProbability(1.0));
         assertThrows(IllegalArgumentException.class, () -> new RouterConfig(1, 0.001, 0));
     }
@@ -69,6 +69,6 @@ class ActionHeadRouterTest {
         assertEquals(c, json.readValue(json.writeValueAsString(c), RouterConfig.class));
         SoftInputConfig s = new SoftInputConfig(7, false);
         assertEquals(s, json.readValue(json.writeValueAsString(s), SoftInputConfig.class));
-        assertTrue(json.writeValueAsString(c).contains("hardBias"));
+        assertTrue(json.writeValueAsString(c).contains("actionBias"));
     }
 }

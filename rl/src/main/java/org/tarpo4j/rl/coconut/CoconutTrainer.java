@@ -29,6 +29,18 @@ public final class CoconutTrainer {
     private final List<String> parameters;
     private AdamW optimizer;
 
+    /**
+     * The settings both COCONUT runs use: no warm-up, weight decay 0.01, AdamW betas (0.9, 0.98), gradient norm
+     * clipped at 1.
+     *
+     * @param batchSize    examples per update
+     * @param learningRate AdamW's learning rate
+     * @param bannedIds    left out of the log-softmax (PAD, the thought markers)
+     */
+    public static SftConfig config(int batchSize, double learningRate, java.util.Set<Integer> bannedIds) {
+        return new SftConfig(batchSize, learningRate, 0, 0.01, 0.9, 0.98, 1.0, bannedIds);
+    }
+
     public CoconutTrainer(CausalLm model, SftConfig config) {
         this.model = model;
         this.config = config;

@@ -19,6 +19,11 @@ public record Curriculum(int thoughtsPerStep, int stages, int beginId, int endId
         if (thoughtsPerStep <= 0 || stages < 0) throw new IllegalArgumentException("need c > 0 and stages >= 0");
     }
 
+    /** The paper's GSM8K curriculum: c = 2 thoughts per replaced step, 3 stages (6 thoughts at evaluation). */
+    public static Curriculum paper(int beginId, int endId) {
+        return new Curriculum(2, 3, beginId, endId);
+    }
+
     /** An example at a stage, with its number of thoughts ({@code c · k}). */
     public record Staged(ContinuousThoughtGraph.Example example, int thoughts) {}
 

@@ -2,7 +2,7 @@ package org.tarpo4j.rl.coconut;
 
 import org.tarpo4j.models.tokenizer.HfTokenizer;
 import org.tarpo4j.rl.data.Problem;
-import org.tarpo4j.rl.train.PromptEncoder;
+import org.tarpo4j.rl.data.PromptEncoder;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,10 @@
 package org.tarpo4j.rl.core;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
+
 /**
  * Group-relative advantages (GRPO): {@code A_i = (r_i - mean_g r) / (std_g r + 1e-4)}, one per completion, shared by
  * every token and route of it. Completions are prompt-major: group g is {@code [g·G, (g+1)·G)}.
@@ -8,7 +13,31 @@ public final class Advantages {
     public static final double EPS = 1e-4;
 
     /** How rewards are scaled after centring by the group mean (TRL's {@code scale_rewards}). */
-    public enum ScaleRewards { GROUP, BATCH, NONE }
+    /** What rewards are divided by: the group's std, the batch's std, or nothing (TRL's {@code scale_rewards}). */
+    public enum ScaleRewards {
+        GROUP, BATCH, NONE;
+
+        /**
+         * By name, as in configs, case-insensitive; TRL's older booleans too ({@code true} = group, {@code false} = none).
+         *
+         * @param s group, batch or none
+         * @return the scaling
+         * @throws IllegalArgumentException for another name
+         */
+        @JsonCreator
+        public static ScaleRewards parse(String s) {
+            return switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "group", "true" -> GROUP;
+                case "batch" -> BATCH;
+                case "none", "false" -> NONE;
+                default -> throw new IllegalArgumentException("scale_rewards must be group, batch or none, got '" + s + "'");
+            };
+        }
+
+        /** @return the lower-case name, as in configs */
+        @JsonValue
+        public String id() { return name().toLowerCase(Locale.ROOT); }
+    }
 
     private Advantages() {}
 

@@ -1,5 +1,8 @@
 package org.tarpo4j.rl.core;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * How per-token objectives are averaged into the loss (TRL's {@code loss_type}):
  * GRPO: mean over each sequence's tokens, then over sequences; BNPO: mean over all tokens of the batch;
@@ -9,6 +12,14 @@ package org.tarpo4j.rl.core;
 public enum LossType {
     GRPO, BNPO, DR_GRPO, DAPO;
 
+    /**
+     * By name, as in configs ({@code dr_grpo}), case-insensitive.
+     *
+     * @param s grpo, bnpo, dr_grpo or dapo
+     * @return the type
+     * @throws IllegalArgumentException for another name
+     */
+    @JsonCreator
     public static LossType parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
@@ -16,4 +27,8 @@ public enum LossType {
             throw new IllegalArgumentException("unknown loss type '" + s + "' (expected grpo, bnpo, dr_grpo or dapo)");
         }
     }
+
+    /** @return the lower-case name, as in configs */
+    @JsonValue
+    public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

@@ -2,7 +2,10 @@ package org.tarpo4j.rl.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
 
 /** Dataset loaders by format name ({@code gsm8k}, {@code math}, {@code jsonl}). */
 public final class Datasets {
@@ -10,6 +13,18 @@ public final class Datasets {
     public static final List<String> FORMATS = List.of("gsm8k", "math", "jsonl");
 
     private Datasets() {}
+
+    /**
+     * Every {@code data_format} a run config may name: {@link #FORMATS} and those the class path provides
+     * ({@link DataFormatProvider}).
+     *
+     * @return the names, {@link #FORMATS} first
+     */
+    public static Set<String> formats() {
+        Set<String> all = new LinkedHashSet<>(FORMATS);
+        for (DataFormatProvider p : ServiceLoader.load(DataFormatProvider.class)) all.add(p.name());
+        return all;
+    }
 
     /**
      * MATH rows without a usable boxed answer are skipped (two such rows exist upstream) and listed in the set.

@@ -4,22 +4,21 @@ import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.memory.MemoryPlan;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
+import org.tarpo4j.rl.data.PromptLengths;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
+import org.tarpo4j.rl.progress.ProgressReporter;
 import org.tarpo4j.rl.reward.AnswerExtraction;
 import org.tarpo4j.rl.reward.MathReward;
 import org.tarpo4j.rl.reward.NumericAnswer;
 import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.RewardFunction;
-import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 import org.tarpo4j.rl.rollout.TextDecoder;
-import org.tarpo4j.rl.train.PromptEncoder;
-import org.tarpo4j.rl.train.PromptLengths;
-import org.tarpo4j.rl.train.ProgressReporter;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,28 +88,23 @@ public final class Evaluator {
                 for (int i = 0; i < chunk.size(); i++) {
                     Problem p = chunk.get(i);
                     int correct = 0;
-                    Map<String, Integer> votes = new HashMap<>();
-                    Map<String, Boolean> keyCorrect = new HashMap<>(); // the same for every completion with that key
-                    String best = null;
+                    List<String> keys = new ArrayList<>();
+                    List<Boolean> ok = new ArrayList<>();
                     int row = start + i;
                     for (int j = 0; j < k; j++) {
                         Completion c = out.get(i * k + j);
-                        boolean ok = reward.checkedScore(c.text(), p.answer(), RewardException.Sample.evaluation(row, p.id(), j)) >= 0.5;
-                        correct += ok ? 1 : 0;
+                        boolean right = reward.checkedScore(c.text(), p.answer(), RewardException.Sample.evaluation(row, p.id(), j)) >= 0.5;
+                        correct += right ? 1 : 0;
                         tokens += c.length();
                         soft += c.softSteps();
                         completions++;
-                        String key = c.text() == null ? null : reward.answerKey(c.text(), p.answer()).orElse(null);
-                        if (key != null) {
-                            int v = votes.merge(key, 1, Integer::sum);
-                            keyCorrect.putIfAbsent(key, ok);
-                            if (best == null || v > votes.get(best)) best = key;
-                        }
+                        keys.add(c.text() == null ? null : reward.answerKey(c.text(), p.answer()).orElse(null));
+                        ok.add(right);
                         if (sink != null) sink.accept(c);
                     }
-                    accuracy[row] = (double) correct / k;
+                    accuracy[row] = PassAtK.average(k, correct);
                     for (var e : pass.entrySet()) e.getValue()[row] = PassAtK.unbiased(k, correct, e.getKey());
-                    maj[row] = best != null && keyCorrect.get(best) ? 1 : 0;
+                    maj[row] = PassAtK.majority(keys, ok);
                     perProblem.put(p.id(), correct);
                     progress.advance(String.format(java.util.Locale.ROOT, "avg %.3f", mean(accuracy, row + 1)));
                 }

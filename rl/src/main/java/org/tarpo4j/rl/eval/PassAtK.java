@@ -1,8 +1,48 @@
 package org.tarpo4j.rl.eval;
 
-/** Sample-based accuracy estimators over n samples of which c are correct. */
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Sample-based accuracy estimators over the k samples of a problem: avg@k, pass@k, maj@k, and an interval. */
 public final class PassAtK {
     private PassAtK() {}
+
+    /**
+     * avg@k: the share of the samples that are correct.
+     *
+     * @param k       samples, positive
+     * @param correct correct samples
+     * @return {@code correct / k}
+     */
+    public static double average(int k, int correct) {
+        if (k <= 0) throw new IllegalArgumentException("need k > 0, got " + k);
+        return (double) correct / k;
+    }
+
+    /**
+     * maj@k: whether the answer given most often is correct (1) or not (0). Samples vote with their normalised answer
+     * key (null: no answer, no vote); among keys with equal votes the first to reach that count wins; a key's
+     * correctness is that of its first sample (every sample with the key has the same answer).
+     *
+     * @param keys    each sample's answer key, or null
+     * @param correct each sample's correctness
+     * @return 1 or 0 (0 when no sample has an answer)
+     */
+    public static double majority(List<String> keys, List<Boolean> correct) {
+        if (keys.size() != correct.size()) throw new IllegalArgumentException(keys.size() + " keys for " + correct.size() + " samples");
+        Map<String, Integer> votes = new HashMap<>();
+        Map<String, Boolean> keyCorrect = new HashMap<>();
+        String best = null;
+        for (int j = 0; j < keys.size(); j++) {
+            String key = keys.get(j);
+            if (key == null) continue;
+            int v = votes.merge(key, 1, Integer::sum);
+            keyCorrect.putIfAbsent(key, correct.get(j));
+            if (best == null || v > votes.get(best)) best = key;
+        }
+        return best != null && keyCorrect.get(best) ? 1 : 0;
+    }
 
     /**
      * The unbiased pass@k estimator (Chen et al. 2021): {@code 1 - C(n-c, k) / C(n, k)}, the probability that k of the

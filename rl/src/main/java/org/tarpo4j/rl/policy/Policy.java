@@ -9,7 +9,7 @@ import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.GraphDecoder;
 import org.tarpo4j.models.decoder.IncrementalDecoder;
-import org.tarpo4j.models.decoder.InputLayer;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.decoder.fast.FastDecoder;
 import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.latent.LatentMode;
@@ -57,9 +57,17 @@ public final class Policy {
         this.softInput = softInput;
         this.router = router;
         this.lora = lora;
-        DecoderOptions base = new DecoderOptions(lora, model.maxContext(), InputLayer.TOKENS, List.of());
+        DecoderOptions base = DecoderOptions.plain(model.maxContext()).withLora(lora);
         this.graph = model.buildGraph(LatentHeads.options(model.config(), base, mode, softInput, router));
     }
+
+    /**
+     * What the policy's model takes at each position besides its token, derived once from the mode and the soft-input
+     * settings: the graph, the decoders, the rollout and the training batch all read their placeholders from it.
+     *
+     * @return the input contract (internal type)
+     */
+    public ModelInputs inputs() { return graph.options().inputs(); }
 
     /** @return the model */
     public CausalLm model() { return model; }
@@ -113,8 +121,7 @@ public final class Policy {
      * inputs and HRPO's gate; the graph for latent-vector inputs (hidden-state soft inputs, COCONUT).
      */
     private static IncrementalDecoder defaultDecoder(Policy p, int batch, int maxLength) {
-        boolean latentVectors = p.mode == LatentMode.COCONUT || p.mode == LatentMode.TARPO && p.softInput.hiddenState();
-        return latentVectors ? graphDecoder(p, batch, maxLength) : new FastDecoder(p.graph, batch, maxLength, p.extraOutputs());
+        return p.inputs().fastDecodable() ? new FastDecoder(p.graph, batch, maxLength, p.extraOutputs()) : graphDecoder(p, batch, maxLength);
     }
 
     private List<String> extraOutputs() { return mode.hasRouter() ? List.of(ActionHeadRouter.LOGITS) : List.of(); }

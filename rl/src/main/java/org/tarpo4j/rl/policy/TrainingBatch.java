@@ -5,7 +5,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.training.TokenLogProbs;
-import org.tarpo4j.rl.rollout.Completion;
 
 import java.util.HashMap;
 import java.util.List;
@@ -101,7 +100,7 @@ public final class TrainingBatch {
     public Map<String, INDArray> modelInputs(Policy policy, boolean allHard, int start, int end, List<INDArray> pastKeys,
                                              List<INDArray> pastValues) {
         DecoderGraph graph = policy.graph();
-        boolean softInputs = policy.mode().hasSoftInputs();
+        boolean softInputs = policy.inputs().soft();
         Map<String, INDArray> ph = new HashMap<>();
         ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(columns(inputIds, start, end)));
         ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(columns(positionIds, start, end)));
@@ -113,7 +112,7 @@ public final class TrainingBatch {
             ph.put(DecoderGraph.pastValue(l), pastValues == null ? empty : pastValues.get(l));
         }
         int n = end - start;
-        if (softInputs && policy.mode() == org.tarpo4j.models.latent.LatentMode.TARPO && policy.softInput().hiddenState()) {
+        if (policy.inputs().latentVectors()) {
             int d = graph.config().hiddenSize();
             ph.put(org.tarpo4j.layers.tarpo.LatentInputMixer.LATENT_INPUTS,
                     latentInputs == null ? Nd4j.zeros(graph.parameters().dtype(), rows, n, d) : Nd4j.createFromArray(columns(latentInputs, start, end)));

@@ -1,7 +1,8 @@
 /**
- * A model with its latent mode and optional LoRA: the graph the rollout decodes with and the trainer differentiates.
+ * A model with its latent mode and optional LoRA: the graph the rollout decodes with and the trainer differentiates;
+ * what it samples ({@link org.tarpo4j.rl.policy.Completion}), and how a batch of samples is scored under it.
  *
- * <p>Stable API: {@link org.tarpo4j.rl.policy.Policy}. Internal (may change without notice): {@code PolicyLoss},
+ * <p>Stable API: {@link org.tarpo4j.rl.policy.Policy}, {@link org.tarpo4j.rl.policy.Completion}. Internal (may change without notice): {@code PolicyLoss},
  * {@code TrainingBatch}.
  */
 package org.tarpo4j.rl.policy;

@@ -6,9 +6,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
 import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.CausalLm;
-import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
+import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.training.AdamW;
 import org.tarpo4j.models.training.GradientClipping;
 import org.tarpo4j.models.training.LanguageModelLoss;
@@ -112,16 +112,7 @@ public final class SftTrainer {
                 lossMask[r][c] = 1;
             }
         }
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(ids));
-        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(pos));
-        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(mask));
-        var c = model.config();
-        for (int l = 0; l < c.numHiddenLayers(); l++) {
-            INDArray empty = Nd4j.create(DataType.FLOAT, b, c.numKeyValueHeads(), 0, c.headDim());
-            ph.put(DecoderGraph.pastKey(l), empty);
-            ph.put(DecoderGraph.pastValue(l), empty);
-        }
+        Map<String, INDArray> ph = graph.sequenceInputs(ids, pos, mask);
         ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(labels));
         ph.put(LanguageModelLoss.LOSS_MASK, Nd4j.createFromArray(lossMask));
         return ph;

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.reward.RewardException;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.train.RolloutScores;
 
 import java.io.Serializable;

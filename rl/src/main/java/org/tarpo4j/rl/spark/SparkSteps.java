@@ -4,7 +4,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.train.DistributedSteps;
 import org.tarpo4j.rl.train.RolloutScores;
 import org.tarpo4j.rl.train.StepGradient;

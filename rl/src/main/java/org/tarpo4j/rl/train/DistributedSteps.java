@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.rollout.TextDecoder;
 
 import java.lang.reflect.InvocationTargetException;

@@ -2,7 +2,7 @@ package org.tarpo4j.rl.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.tarpo4j.rl.data.Problem;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.rollout.TextDecoder;
 
 import java.io.IOException;

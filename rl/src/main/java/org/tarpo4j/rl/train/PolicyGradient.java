@@ -7,10 +7,10 @@ import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.rl.core.LossAggregation;
 import org.tarpo4j.rl.policy.ChunkedPass;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;
-import org.tarpo4j.rl.rollout.Completion;
 
 import java.util.ArrayList;
 import java.util.HashMap;

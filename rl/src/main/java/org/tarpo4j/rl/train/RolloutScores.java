@@ -3,7 +3,7 @@ package org.tarpo4j.rl.train;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;

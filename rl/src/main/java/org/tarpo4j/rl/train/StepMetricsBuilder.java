@@ -2,7 +2,7 @@ package org.tarpo4j.rl.train;
 
 import org.tarpo4j.models.memory.MemoryProbe;
 
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 
 import java.util.LinkedHashMap;
 import java.util.List;

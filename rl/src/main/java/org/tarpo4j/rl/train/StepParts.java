@@ -25,7 +25,7 @@ record StepParts(ReferencePolicy reference, MixedRollout rollout) {
         PolicyLoss.attachLogProbs(policy, config.temperature, banned);
         PolicyLoss.attachLoss(policy, config.loss());
         ReferencePolicy reference = config.beta > 0
-                ? new ReferencePolicy(policy, config.referenceContext.equals("mixed"), config.temperature, banned) : null;
+                ? new ReferencePolicy(policy, config.referenceContext == ReferenceContext.MIXED, config.temperature, banned) : null;
         int pad = model.config().fillTokenId();
         MixedRollout rollout = new MixedRollout(policy, new RolloutConfig(config.numGenerations, config.sampling(),
                 config.maxCompletionLength, config.greedyRouting, config.answerMarker,

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.rl.policy.Policy;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.rollout.TextDecoder;
 
 import java.nio.ByteBuffer;
@@ -41,7 +41,7 @@ public final class StepWorker {
     public StepWorker(TarpoConfig config, CausalLm model, TextDecoder text, int rolloutRows, int microBatchRows, int chunkLength) {
         config.validate();
         this.config = config;
-        this.policy = new Policy(model, config.latentMode(), config.softInput(), config.router(), config.lora());
+        this.policy = new Policy(model, config.mode, config.softInput(), config.router(), config.lora());
         this.trainable = TrainableParameters.select(model.parameters(), config.useLora);
         this.parts = StepParts.attach(config, policy, text, rolloutRows);
         this.microBatchRows = microBatchRows;

@@ -2,33 +2,23 @@ package org.tarpo4j.rl.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.tarpo4j.layers.LoraConfig;
 import org.tarpo4j.layers.tarpo.RouterConfig;
 import org.tarpo4j.layers.tarpo.SoftInputConfig;
 import org.tarpo4j.models.generation.SamplingConfig;
 import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.rl.config.StrictReader;
 import org.tarpo4j.rl.core.Advantages;
 import org.tarpo4j.rl.core.LossConfig;
 import org.tarpo4j.rl.core.LossType;
 import org.tarpo4j.rl.data.Datasets;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +31,9 @@ import java.util.Map;
  * Read from JSON or YAML; unknown keys and out-of-range values are errors naming the key. Each field's
  * {@link JsonPropertyDescription} is its one-line help: {@link #keys()} lists keys, defaults and descriptions from the
  * same introspection the reader uses, so the help cannot drift from what is read.
+ *
+ * <p>Long because it is the list of every key with its default and help, and the one place each value is checked;
+ * reading is {@link StrictReader}'s.
  */
 public final class TarpoConfig {
     // --- model and data
@@ -50,8 +43,6 @@ public final class TarpoConfig {
     public String trainData;
     @JsonPropertyDescription("gsm8k | math | jsonl ({\"prompt\", \"answer\"} rows) | arith (the embedded task, problems generated)")
     public String dataFormat = "gsm8k";
-    /** The embedded arithmetic task's format: problems are generated, not read (the command line handles it). */
-    public static final String EMBEDDED_FORMAT = "arith";
     @JsonPropertyDescription("the run directory: checkpoints, metrics, completions (arith under train: a new RUNS/<timestamp>-<mode>)")
     public String outputDir = "runs/tarpo";
 
@@ -71,9 +62,9 @@ public final class TarpoConfig {
     @JsonPropertyDescription("updates per rollout batch (mu); the ratio and clip matter only above 1")
     public int numIterations = 1;
     @JsonPropertyDescription("loss aggregation: grpo (per-sequence mean) | bnpo | dr_grpo | dapo (token mean)")
-    public String lossType = "grpo";
+    public LossType lossType = LossType.GRPO;
     @JsonPropertyDescription("advantage scaling: group | batch | none")
-    public String scaleRewards = "group";
+    public Advantages.ScaleRewards scaleRewards = Advantages.ScaleRewards.GROUP;
     @JsonPropertyDescription("token sampling temperature; log-probs are taken at it too, as TRL does")
     public double temperature = 0.5;
     @JsonPropertyDescription("keep the k most likely tokens when sampling, 0 = all")
@@ -87,7 +78,7 @@ public final class TarpoConfig {
     @JsonPropertyDescription("peak learning rate of the backbone (or its LoRA adapters)")
     public double learningRate = 5e-6;
     @JsonPropertyDescription("cosine | linear | constant | constant_with_warmup")
-    public String lrSchedulerType = "cosine";
+    public LrSchedulerType lrSchedulerType = LrSchedulerType.COSINE;
     @JsonPropertyDescription("share of max_steps spent warming the learning rate up")
     public double warmupRatio = 0.1;
     @JsonPropertyDescription("AdamW weight decay")
@@ -123,9 +114,9 @@ public final class TarpoConfig {
 
     // --- TARPO
     @JsonPropertyDescription("tarpo (router, soft inputs) | grpo (plain tokens) | hrpo (gated mixing)")
-    public String mode = "tarpo";
+    public LatentMode mode = LatentMode.TARPO;
     @JsonPropertyDescription("b0, the router's initial hard log-odds (4.6: P(hard) 0.99); ignored if initial_hard_probability is set")
-    public double actionBias = RouterConfig.DEFAULT_HARD_BIAS;
+    public double actionBias = RouterConfig.DEFAULT_ACTION_BIAS;
     @JsonPropertyDescription("the router's initial P(hard); if set, b0 = logit(p)")
     public Double initialHardProbability;
     @JsonPropertyDescription("learning rate of the router (and HRPO's gate)")
@@ -137,13 +128,13 @@ public final class TarpoConfig {
     @JsonPropertyDescription("mixture weights renormalised over the top k (false: the raw probabilities)")
     public boolean softRenormalise = true;
     @JsonPropertyDescription("topk (TARPO's embedding mixture) | hidden (COCONUT-style: the step's last hidden state)")
-    public String softInputSource = "topk";
+    public SoftInputConfig.Source softInputSource = SoftInputConfig.Source.TOP_K_EMBEDDINGS;
     @JsonPropertyDescription("the answer marker; every route after it is hard, and rewards read the answer after it")
     public String answerMarker = "####";
     @JsonPropertyDescription("temperature of the router's softmax")
     public double actionTemperature = 1.0;
     @JsonPropertyDescription("hard (reference on the all-hard sequence, the released code) | mixed (the policy's soft inputs)")
-    public String referenceContext = "hard";
+    public ReferenceContext referenceContext = ReferenceContext.HARD;
     @JsonPropertyDescription("true: token term on every step (the released code); false: on hard steps only (the paper)")
     public boolean tokenLossOnSoftSteps = true;
     @JsonPropertyDescription("take the router's argmax instead of sampling a route (debugging)")
@@ -167,27 +158,7 @@ public final class TarpoConfig {
     @JsonPropertyDescription("reward name -> weight: gsm8k | math | format (arith for the embedded task)")
     public Map<String, Double> rewardWeights = new LinkedHashMap<>(Map.of("gsm8k", 1.0));
 
-    private static final ObjectMapper JSON = mapper(new ObjectMapper());
-    private static final ObjectMapper YAML = mapper(new ObjectMapper(new YAMLFactory()));
-
-    private static ObjectMapper mapper(ObjectMapper m) {
-        m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // 2.5 steps is an error, not 2
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.PUBLIC_ONLY);
-        // "" and true are not numbers, nor "" a boolean (Jackson would read them as 0 / 1 / false)
-        for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
-            m.coercionConfigFor(t).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-        }
-        for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Float)) {
-            m.coercionConfigFor(t).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        }
-        return m;
-    }
+    private static final ObjectMapper JSON = StrictReader.JSON;
 
     /** One key of the config: its name, its default as JSON and its one-line description. */
     public record Key(String name, String defaultValue, String description) {}
@@ -244,18 +215,7 @@ public final class TarpoConfig {
 
     /** Reads a JSON or YAML file (by extension) and applies {@code key=value} overrides, then validates. */
     public static TarpoConfig read(Path file, Map<String, String> overrides) throws IOException {
-        JsonNode tree;
-        String name = file.getFileName().toString();
-        ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such config file");
-        try {
-            tree = m.readTree(file.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid " + (m == YAML ? "YAML" : "JSON") + " (" + e.getOriginalMessage() + ")", e);
-        }
-        if (tree == null || tree.isMissingNode()) throw new IllegalArgumentException(file + ": the config file is empty");
-        if (!tree.isObject()) throw new IllegalArgumentException(file + ": expected an object at the top level");
-        return fromTree((ObjectNode) tree, overrides, file.toString());
+        return fromTree(StrictReader.readObject(file, "config"), overrides, file.toString());
     }
 
     /**
@@ -289,49 +249,22 @@ public final class TarpoConfig {
             if (previous != null) {
                 throw new IllegalArgumentException(source + ": key '" + key + "' is given twice (as '" + previous + "' and '" + k + "')");
             }
-            merged.set(key, parseValue(v));
+            merged.set(key, StrictReader.value(v));
         });
+        TarpoConfig c = StrictReader.convert(merged, TarpoConfig.class, source, TarpoConfig::suggestion);
         try {
-            TarpoConfig c = JSON.treeToValue(merged, TarpoConfig.class);
             c.validate();
-            return c;
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName() + "'" + suggestion(e.getPropertyName()), e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": " + keyOf(e) + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
+        return c;
     }
 
-    /** {@code " (keys are snake_case: 'learning_rate')"} for a camelCase spelling of a key, else "". */
+    /** {@code " (keys are snake_case: 'learning_rate')"} for a camelCase spelling of a key, else where the keys are listed. */
     private static String suggestion(String key) {
         String snake = PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(key);
         boolean known = keys().stream().anyMatch(k -> k.name().equals(snake));
         return known && !snake.equals(key) ? " (keys are snake_case: '" + snake + "')" : "; the keys are listed by tarpo train --help";
-    }
-
-    /** {@code "key 'beta': "} for the key a type error is about, or "" when Jackson does not say. */
-    private static String keyOf(com.fasterxml.jackson.core.JsonProcessingException e) {
-        String key = null;
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            key = m.getPath().get(0).getFieldName();
-        } else if (e.getProcessor() instanceof JsonParser p) {
-            try {
-                key = p.currentName(); // e.g. an int out of range, reported by the parser, not the mapper
-            } catch (IOException ignored) {
-                // no key then
-            }
-        }
-        return key == null ? "" : "key '" + key + "': ";
-    }
-
-    private static JsonNode parseValue(String v) {
-        try {
-            return JSON.readTree(v);
-        } catch (IOException e) {
-            return JSON.getNodeFactory().textNode(v); // a bare word is a string
-        }
     }
 
     public void validate() {
@@ -342,6 +275,7 @@ public final class TarpoConfig {
         given("lr_scheduler_type", lrSchedulerType);
         given("mode", mode);
         given("reference_context", referenceContext);
+        given("soft_input_source", softInputSource);
         positive("num_generations", numGenerations);
         positive("prompts_per_step", promptsPerStep);
         positive("max_steps", maxSteps);
@@ -369,16 +303,8 @@ public final class TarpoConfig {
         range("action_bias", actionBias, -1e6, 1e6);
         if (initialHardProbability != null) range("initial_hard_probability", initialHardProbability, 1e-12, 1 - 1e-12);
         if (numGenerations < 2) throw new IllegalArgumentException("num_generations must be >= 2 (group-relative advantages), got " + numGenerations);
-        named("mode", () -> LatentMode.parse(mode));
-        named("loss_type", () -> LossType.parse(lossType));
-        scaleRewards();
-        lrKind();
-        if (!referenceContext.equals("hard") && !referenceContext.equals("mixed")) {
-            throw new IllegalArgumentException("reference_context must be 'hard' or 'mixed', got '" + referenceContext + "'");
-        }
-        if (!Datasets.FORMATS.contains(dataFormat) && !dataFormat.equals(EMBEDDED_FORMAT)) {
-            throw new IllegalArgumentException("data_format must be one of " + Datasets.FORMATS + " or " + EMBEDDED_FORMAT
-                    + ", got '" + dataFormat + "'");
+        if (!Datasets.formats().contains(dataFormat)) {
+            throw new IllegalArgumentException("data_format must be one of " + Datasets.formats() + ", got '" + dataFormat + "'");
         }
         if (answerMarker == null || answerMarker.isEmpty()) throw new IllegalArgumentException("answer_marker must be non-empty");
         if (bannedTokenIds != null && bannedTokenIds.stream().anyMatch(id -> id == null || id < 0)) {
@@ -390,7 +316,6 @@ public final class TarpoConfig {
             if (loraTargets == null) throw new IllegalArgumentException("lora_targets must be given when use_lora is true, got null");
             named("lora_targets", this::lora);
         }
-        named("soft_input_source", this::softInput);
         if (sparkMaster != null && sparkMaster.isBlank()) throw new IllegalArgumentException("spark_master must be a Spark master URL or null, got ''");
         if (rewardWeights == null || rewardWeights.isEmpty()) throw new IllegalArgumentException("reward_weights must name at least one reward");
         rewardWeights.forEach((name, w) -> {
@@ -419,25 +344,15 @@ public final class TarpoConfig {
 
     // --- typed views
 
-    /** @return {@link #mode} as an enum */
-    @JsonIgnore public LatentMode latentMode() { return LatentMode.parse(mode); }
-
     /** @return the router's initialisation: b0 from {@link #initialHardProbability} or {@link #actionBias} */
     @JsonIgnore public RouterConfig router() {
         RouterConfig base = initialHardProbability != null ? RouterConfig.withInitialHardProbability(initialHardProbability)
-                : RouterConfig.withHardBias(actionBias);
-        return new RouterConfig(base.hardBias(), base.weightStd(), actionTemperature);
+                : RouterConfig.withActionBias(actionBias);
+        return new RouterConfig(base.actionBias(), base.weightStd(), actionTemperature);
     }
 
     /** @return what a soft input is */
-    @JsonIgnore public SoftInputConfig softInput() {
-        SoftInputConfig.Source source = switch (softInputSource) {
-            case "topk" -> SoftInputConfig.Source.TOP_K_EMBEDDINGS;
-            case "hidden" -> SoftInputConfig.Source.HIDDEN_STATE;
-            default -> throw new IllegalArgumentException("soft_input_source must be topk or hidden, got '" + softInputSource + "'");
-        };
-        return new SoftInputConfig(softTopK, softRenormalise, source);
-    }
+    @JsonIgnore public SoftInputConfig softInput() { return new SoftInputConfig(softTopK, softRenormalise, softInputSource); }
 
     /** @return the adapters, or null without LoRA */
     @JsonIgnore public LoraConfig lora() { return useLora ? new LoraConfig(loraRank, loraAlpha, new java.util.HashSet<>(loraTargets)) : null; }
@@ -448,30 +363,10 @@ public final class TarpoConfig {
     /** @return the objective's settings (internal type) */
     @JsonIgnore public LossConfig loss() {
         return new LossConfig(epsilon, epsilonHigh == null ? epsilon : epsilonHigh, beta, actionLossWeight,
-                LossType.parse(lossType), tokenLossOnSoftSteps, maxCompletionLength);
+                lossType, tokenLossOnSoftSteps, maxCompletionLength);
     }
 
-    /** @return {@link #scaleRewards} parsed (internal type) */
-    @JsonIgnore public Advantages.ScaleRewards scaleRewards() {
-        return switch (scaleRewards.toLowerCase(java.util.Locale.ROOT)) {
-            case "group", "true" -> Advantages.ScaleRewards.GROUP;
-            case "batch" -> Advantages.ScaleRewards.BATCH;
-            case "none", "false" -> Advantages.ScaleRewards.NONE;
-            default -> throw new IllegalArgumentException("scale_rewards must be group, batch or none, got '" + scaleRewards + "'");
-        };
-    }
-
-    /** @return {@link #lrSchedulerType} parsed (internal type) */
-    @JsonIgnore public org.tarpo4j.models.training.LearningRateSchedule.Kind lrKind() {
-        return switch (lrSchedulerType.toLowerCase(java.util.Locale.ROOT)) {
-            case "cosine" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.COSINE;
-            case "linear" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.LINEAR;
-            case "constant", "constant_with_warmup" -> org.tarpo4j.models.training.LearningRateSchedule.Kind.CONSTANT;
-            default -> throw new IllegalArgumentException("lr_scheduler_type must be cosine, linear or constant, got '" + lrSchedulerType + "'");
-        };
-    }
-
-    /** @return every key, camelCase, as indented JSON (what {@link #fromJson} and {@link #read} take back) */
+    /** @return every key, snake_case, as indented JSON (what {@link #fromJson} and {@link #read} take back) */
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);

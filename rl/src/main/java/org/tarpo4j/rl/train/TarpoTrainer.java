@@ -12,9 +12,12 @@ import org.tarpo4j.models.training.GradientClipping;
 import org.tarpo4j.models.training.LearningRateSchedule;
 import org.tarpo4j.rl.core.Advantages;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
+import org.tarpo4j.rl.data.PromptLengths;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
+import org.tarpo4j.rl.progress.ProgressReporter;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
 import org.tarpo4j.rl.rollout.TextDecoder;
 
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * GRPO / TARPO / HRPO training (the method's §6): each step samples {@code promptsPerStep × numGenerations}
@@ -35,6 +39,9 @@ import java.util.Map;
  * tokens in the model's context (else the error lists the problems), and the planned memory of a step
  * ({@link MemoryPlan}, printed on stderr) must fit the process's limit, the rollout and the update being cut into
  * batches that fit when their sizes are not given.
+ *
+ * <p>Long because it is the step in order (rollout, rewards, advantages, micro-batched gradient, update, metrics,
+ * checkpoint) with the memory plan that sizes it; each part is a class of its own.
  */
 public final class TarpoTrainer {
     private final TarpoConfig config;
@@ -53,6 +60,7 @@ public final class TarpoTrainer {
     private final CheckpointManager checkpoints;
     private final DistributedSteps distributed;      // null: rollouts and gradients in this process
     private TrainerCallback callback = TrainerCallback.NONE;
+    private DoubleUnaryOperator lossFault = DoubleUnaryOperator.identity(); // tests: a bad loss with finite gradients
     private int step;
     private int skippedSteps;
     private long numTokens; // prompt and completion tokens seen, TRL's num_tokens
@@ -77,7 +85,7 @@ public final class TarpoTrainer {
         this.prompts = prompts;
         this.rewards = rewards;
         this.text = text;
-        this.policy = new Policy(model, config.latentMode(), config.softInput(), config.router(), config.lora());
+        this.policy = new Policy(model, config.mode, config.softInput(), config.router(), config.lora());
         this.trainable = TrainableParameters.select(model.parameters(), config.useLora);
         // fail at the start, not at the step that samples a problem too long or a batch too large
         int longestPrompt = PromptLengths.requireFit(train, prompts, config.maxCompletionLength,
@@ -89,7 +97,7 @@ public final class TarpoTrainer {
         this.rollout = parts.rollout();
         this.sampler = new ProblemSampler(train, config.seed);
         this.optimizer = trainable.optimizer(config);
-        this.schedule = new LearningRateSchedule(config.lrKind(), (int) Math.ceil(config.warmupRatio * config.maxSteps), config.maxSteps);
+        this.schedule = new LearningRateSchedule(config.lrSchedulerType.kind(), (int) Math.ceil(config.warmupRatio * config.maxSteps), config.maxSteps);
         this.log = new MetricsLog(output, text);
         this.checkpoints = new CheckpointManager(output, config);
         // spark_master: rollouts and gradients on Spark executors, built from the model as it is now (before any resume)
@@ -120,7 +128,7 @@ public final class TarpoTrainer {
      */
     public static Batching plan(TarpoConfig config, CausalLm model, List<Problem> train, PromptEncoder prompts) {
         config.validate();
-        Policy policy = new Policy(model, config.latentMode(), config.softInput(), config.router(), config.lora());
+        Policy policy = new Policy(model, config.mode, config.softInput(), config.router(), config.lora());
         int longestPrompt = PromptLengths.requireFit(train, prompts, config.maxCompletionLength,
                 new ContextWindow(model.maxContext()), "training data");
         return planMemory(config, model, TrainableParameters.select(policy.model().parameters(), config.useLora), longestPrompt);
@@ -169,6 +177,9 @@ public final class TarpoTrainer {
                 (long) longestPrompt + c.maxCompletionLength, chunkLength, !c.useLora));
     }
 
+    /** Tests: every step's loss passes through {@code f} before the finite check (a fault the model cannot make on cue). */
+    void injectLossFault(DoubleUnaryOperator f) { this.lossFault = f; }
+
     /** @param callback called during every step from now on ({@link TrainerCallback#NONE} for none) */
     public void setCallback(TrainerCallback callback) { this.callback = callback; }
 
@@ -210,11 +221,13 @@ public final class TarpoTrainer {
      */
     public List<StepMetrics> train() throws IOException {
         List<StepMetrics> all = new ArrayList<>();
-        try (ProgressReporter progress = new ProgressReporter("train " + config.mode, config.maxSteps, step)) {
+        try (ProgressReporter progress = new ProgressReporter("train " + config.mode.id(), config.maxSteps, step)) {
             while (step < config.maxSteps) {
                 StepMetrics m = trainStep();
                 all.add(m);
-                progress.step(m);
+                progress.advance(String.format(java.util.Locale.ROOT, "reward %.3f soft %.3f kl %.4f",
+                        m.values().getOrDefault("reward", Double.NaN), m.values().getOrDefault("soft_ratio", 0.0),
+                        m.values().getOrDefault("kl", 0.0)));
                 if (config.saveSteps > 0 && step % config.saveSteps == 0 || step == config.maxSteps) save();
             }
         } finally {
@@ -255,7 +268,7 @@ public final class TarpoTrainer {
         Map<String, double[]> byName = scores.byName();
         callback.onRewards(step, reward);
         boolean finiteRewards = allFinite(reward);
-        double[] advantages = Advantages.compute(reward, config.numGenerations, config.scaleRewards(), true);
+        double[] advantages = Advantages.compute(reward, config.numGenerations, config.scaleRewards, true);
 
         List<int[]> perCompletionPrompt = new ArrayList<>();
         for (Completion c : completions) perCompletionPrompt.add(promptIds.get(c.promptIndex()));
@@ -270,12 +283,12 @@ public final class TarpoTrainer {
             t2 = System.nanoTime();
             for (int it = 0; it < config.numIterations; it++) {
                 StepGradient.Result r = gradient.compute(trainable.names());
-                double[] loss = {r.metrics().get("loss")};
+                double loss = lossFault.applyAsDouble(r.metrics().get("loss"));
                 callback.onGradients(step, r.gradients(), loss);
                 lossMetrics.putAll(r.metrics());
-                lossMetrics.put("loss", loss[0]);
+                lossMetrics.put("loss", loss);
                 gradNorm = GradientClipping.globalNorm(r.gradients());
-                boolean finite = finiteRewards && Double.isFinite(loss[0]) && Double.isFinite(gradNorm);
+                boolean finite = finiteRewards && Double.isFinite(loss) && Double.isFinite(gradNorm);
                 if (finite) {
                     GradientClipping.clip(r.gradients(), config.maxGradNorm);
                     optimizer.step(r.gradients(), lrFactor);

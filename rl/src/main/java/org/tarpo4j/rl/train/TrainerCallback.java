@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Map;
 
 /**
- * Hooks into a training step (like TRL's TrainerCallback), e.g. for logging, early stopping or fault-injection tests.
- * Every method may modify what it is given; the defaults do nothing.
+ * Hooks into a training step (like TRL's TrainerCallback), e.g. for logging or early stopping. The rewards and the
+ * gradients may be modified (a non-finite value skips the step); the defaults do nothing.
  */
 public interface TrainerCallback {
     /**
@@ -22,9 +22,9 @@ public interface TrainerCallback {
      *
      * @param step      steps completed before this one (0 during the first)
      * @param gradients by parameter name
-     * @param loss      one element: the loss
+     * @param loss      the step's loss
      */
-    default void onGradients(int step, Map<String, INDArray> gradients, double[] loss) {}
+    default void onGradients(int step, Map<String, INDArray> gradients, double loss) {}
 
     /**
      * After a step's metrics are complete (and written to {@code metrics.jsonl}).

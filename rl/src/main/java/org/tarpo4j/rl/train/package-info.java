@@ -3,10 +3,9 @@
  * examples/src/main/java/org/tarpo4j/examples/api/TrainFromJava.java}.
  *
  * <p>Stable API: {@link org.tarpo4j.rl.train.TarpoConfig}, {@link org.tarpo4j.rl.train.TarpoTrainer}, {@link
- * org.tarpo4j.rl.train.TrainerCallback}, {@link org.tarpo4j.rl.train.StepMetrics}, {@link
- * org.tarpo4j.rl.train.PromptEncoder}. Internal (public for the other modules, may change without notice): {@code
- * CheckpointManager}, {@code MetricsLog}, {@code ProgressReporter}, {@code PromptLengths}, and the pieces a step on
- * Spark is made of ({@code DistributedSteps}, {@code StepWorker}, {@code StepGradient}, {@code RolloutScores}; see
- * {@code org.tarpo4j.rl.spark}).
+ * org.tarpo4j.rl.train.TrainerCallback}, {@link org.tarpo4j.rl.train.StepMetrics}. Internal (public for the other
+ * modules, may change without notice): {@code CheckpointManager}, {@code MetricsLog}, and the pieces a step on Spark
+ * is made of ({@code DistributedSteps}, {@code StepWorker}, {@code StepGradient}, {@code RolloutScores}; see {@code
+ * org.tarpo4j.rl.spark}).
  */
 package org.tarpo4j.rl.train;

@@ -4,9 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.RewardFunction;
-import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.RolloutConfig;
 
 import java.util.ArrayList;

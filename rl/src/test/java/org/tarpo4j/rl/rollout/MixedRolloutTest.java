@@ -7,6 +7,7 @@ import org.tarpo4j.models.generation.GenerationConfig;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.RlTestModels;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;
@@ -77,7 +78,7 @@ class MixedRolloutTest {
         CausalLm lm = CausalLm.initialise(config, 12, null);
         lm.parameters().asMap().forEach((k, v) -> { if (!k.endsWith("norm.weight")) v.muli(12); });
         Policy policy = new Policy(lm, LatentMode.TARPO, new org.tarpo4j.layers.tarpo.SoftInputConfig(10, false),
-                org.tarpo4j.layers.tarpo.RouterConfig.withHardBias(0.0), null);
+                org.tarpo4j.layers.tarpo.RouterConfig.withActionBias(0.0), null);
         RolloutConfig rc = new RolloutConfig(4, org.tarpo4j.models.generation.SamplingConfig.sample(0.5, 50, 1.0), 12, false, "@@",
                 Set.of(2), Set.of(0, 1), 0);
         List<Completion> cs = new MixedRollout(policy, rc, RlTestModels.text()).generate(RlTestModels.prompts(), new Rng(13));
@@ -120,7 +121,7 @@ class MixedRolloutTest {
     void hiddenStateSoftInputsAgreeWithTheirRecomputeToo() {
         var lm = RlTestModels.model(8);
         Policy policy = new Policy(lm, LatentMode.TARPO, new org.tarpo4j.layers.tarpo.SoftInputConfig(4, true,
-                org.tarpo4j.layers.tarpo.SoftInputConfig.Source.HIDDEN_STATE), org.tarpo4j.layers.tarpo.RouterConfig.withHardBias(0.0), null);
+                org.tarpo4j.layers.tarpo.SoftInputConfig.Source.HIDDEN_STATE), org.tarpo4j.layers.tarpo.RouterConfig.withActionBias(0.0), null);
         List<Completion> cs = new MixedRollout(policy, RlTestModels.rollout(3, 10, "@@"), RlTestModels.text())
                 .generate(RlTestModels.prompts(), new Rng(4));
         int soft = cs.stream().mapToInt(Completion::softSteps).sum();

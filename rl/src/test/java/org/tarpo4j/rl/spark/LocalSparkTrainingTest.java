@@ -44,7 +44,7 @@ class LocalSparkTrainingTest {
         Path model = SparkTestRuns.savedModel(tmp.resolve("model"), 6);
         TarpoConfig c = SparkTestRuns.config("hrpo", false, model);
         c.maxSteps = 2;
-        c.lossType = "dapo";
+        c.lossType = org.tarpo4j.rl.core.LossType.DAPO;
         // a lambda is not Serializable: the executors return completions and the trainer scores them
         RewardFunction e = RewardFunction.of("e_fraction", (text, gold) -> text.isEmpty() ? 0
                 : text.chars().filter(ch -> ch == 'e').count() / (double) text.length());

@@ -8,7 +8,7 @@ import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.TextDecoder;
 import org.tarpo4j.rl.train.MetricsLog;
-import org.tarpo4j.rl.train.PromptEncoder;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
 
@@ -78,7 +78,7 @@ final class SparkTestRuns {
     static TarpoConfig config(String mode, boolean lora, Path model) {
         TarpoConfig c = TarpoConfig.defaults(Map.of());
         c.modelPath = model.toString();
-        c.mode = mode;
+        c.mode = org.tarpo4j.models.latent.LatentMode.parse(mode);
         c.useLora = lora;
         c.loraRank = 2;
         c.loraAlpha = 4;

@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ class MicroBatchEquivalenceTest {
     private static Map<String, Object> gradient(TarpoTrainer trainer, TarpoConfig base, String lossType, Integer size,
                                                 Integer chunk, List<int[]> prompts, List<Completion> completions, double[] advantages) {
         TarpoConfig c = base.copy();
-        c.lossType = lossType;
+        c.lossType = org.tarpo4j.rl.core.LossType.parse(lossType);
         c.perDeviceTrainBatchSize = size;
         c.chunkLength = chunk;
         try (PolicyGradient g = trainer.policyGradient(c, prompts, completions, advantages)) {

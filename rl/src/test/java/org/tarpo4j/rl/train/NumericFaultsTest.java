@@ -10,12 +10,12 @@ import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
 import org.tarpo4j.rl.eval.EvalResult;
 import org.tarpo4j.rl.eval.Evaluator;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.TrainingBatch;
 import org.tarpo4j.rl.reward.FormatReward;
 import org.tarpo4j.rl.reward.Gsm8kReward;
 import org.tarpo4j.rl.reward.MathReward;
 import org.tarpo4j.rl.reward.WeightedRewards;
-import org.tarpo4j.rl.rollout.Completion;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,14 +53,19 @@ class NumericFaultsTest {
         expected.forEach((k, v) -> assertArrayEquals(v, actual.get(k), what + ": " + k + " changed"));
     }
 
-    private static TrainerCallback inject(String site, double value) {
-        return new TrainerCallback() {
+    private static void inject(TarpoTrainer trainer, String site, double value) {
+        trainer.injectLossFault(loss -> site.equals("loss") ? value : loss);
+        trainer.setCallback(new TrainerCallback() {
             @Override public void onRewards(int step, double[] r) { if (site.equals("reward")) r[r.length / 2] = value; }
-            @Override public void onGradients(int step, Map<String, INDArray> g, double[] loss) {
-                if (site.equals("loss")) loss[0] = value;
+            @Override public void onGradients(int step, Map<String, INDArray> g, double loss) {
                 if (site.equals("gradient")) g.values().iterator().next().putScalar(0, value);
             }
-        };
+        });
+    }
+
+    private static void clean(TarpoTrainer trainer) {
+        trainer.injectLossFault(loss -> loss);
+        trainer.setCallback(TrainerCallback.NONE);
     }
 
     private static void assertFiniteAndNotSkipped(StepMetrics m, String what) {
@@ -82,14 +87,14 @@ class NumericFaultsTest {
             for (double value : VALUES) {
                 String what = value + " in the " + site;
                 Map<String, float[]> before = bits(model);
-                trainer.setCallback(inject(site, value));
+                inject(trainer, site, value);
                 StepMetrics bad = trainer.trainStep();
                 injected++;
                 assertEquals(1, bad.get("skipped"), what);
                 skipped++;
                 assertSameBits(before, bits(model), what);
                 unchanged++;
-                trainer.setCallback(TrainerCallback.NONE);
+                clean(trainer);
                 StepMetrics next = trainer.trainStep(); // the run goes on, and its next step does update
                 assertFiniteAndNotSkipped(next, "after " + what);
                 assertEquals(skipped, next.get("skipped_steps"), what);
@@ -113,7 +118,7 @@ class NumericFaultsTest {
     void allEqualRewardsGiveZeroAdvantagesAndAFiniteStep(@TempDir Path tmp) throws Exception {
         for (String scale : List.of("group", "batch", "none")) {
             TarpoConfig c = TrainerTestSupport.config("tarpo", false);
-            c.scaleRewards = scale;
+            c.scaleRewards = org.tarpo4j.rl.core.Advantages.ScaleRewards.parse(scale);
             TarpoTrainer trainer = TrainerTestSupport.trainer(c, RlTestModels.model(6), tmp.resolve(scale));
             trainer.setCallback(new TrainerCallback() {
                 @Override public void onRewards(int step, double[] r) { Arrays.fill(r, 0.5); }

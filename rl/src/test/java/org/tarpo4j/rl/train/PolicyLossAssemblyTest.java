@@ -9,10 +9,10 @@ import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.core.LossConfig;
 import org.tarpo4j.rl.core.LossType;
+import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
 import org.tarpo4j.rl.policy.PolicyLoss;
 import org.tarpo4j.rl.policy.TrainingBatch;
-import org.tarpo4j.rl.rollout.Completion;
 import org.tarpo4j.rl.rollout.MixedRollout;
 
 import java.util.ArrayList;

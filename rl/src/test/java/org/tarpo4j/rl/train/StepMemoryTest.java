@@ -7,7 +7,7 @@ import org.tarpo4j.layers.core.RecyclingMemory;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.memory.MemoryPlan;
-import org.tarpo4j.rl.rollout.Completion;
+import org.tarpo4j.rl.policy.Completion;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -39,6 +39,30 @@ class TarpoConfigReadTest {
     }
 
     @Test
+    void theNamedSettingsReadAsEnumsFromTheirConfigNamesAndWriteThemBack() throws IOException {
+        TarpoConfig c = TarpoConfig.read(json("\"mode\": \"HRPO\", \"loss_type\": \"dr_grpo\", \"scale_rewards\": false, "
+                + "\"lr_scheduler_type\": \"constant_with_warmup\", \"soft_input_source\": \"hidden\", \"reference_context\": \"mixed\""), Map.of());
+        assertEquals(org.tarpo4j.models.latent.LatentMode.HRPO, c.mode);
+        assertEquals(org.tarpo4j.rl.core.LossType.DR_GRPO, c.lossType);
+        assertEquals(org.tarpo4j.rl.core.Advantages.ScaleRewards.NONE, c.scaleRewards);   // TRL's older boolean
+        assertEquals(LrSchedulerType.CONSTANT_WITH_WARMUP, c.lrSchedulerType);
+        assertEquals(org.tarpo4j.models.training.LearningRateSchedule.Kind.CONSTANT, c.lrSchedulerType.kind());
+        assertTrue(c.softInput().hiddenState());
+        assertEquals(ReferenceContext.MIXED, c.referenceContext);
+        String saved = c.toJson();
+        for (String pair : new String[]{"\"mode\" : \"hrpo\"", "\"loss_type\" : \"dr_grpo\"", "\"scale_rewards\" : \"none\"",
+                "\"lr_scheduler_type\" : \"constant_with_warmup\"", "\"soft_input_source\" : \"hidden\"", "\"reference_context\" : \"mixed\""}) {
+            assertTrue(saved.contains(pair), pair + " not in " + saved);
+        }
+        assertEquals(org.tarpo4j.rl.core.Advantages.ScaleRewards.BATCH, TarpoConfig.read(json(""), Map.of("scale_rewards", "batch")).scaleRewards);
+        rejected(json("\"mode\": \"ppo\""), Map.of(), "mode");
+        rejected(json("\"soft_input_source\": \"mean\""), Map.of(), "soft_input_source");
+        rejected(json("\"reference_context\": [1]"), Map.of(), "reference_context");
+        rejected(json(""), Map.of("lr_scheduler_type", "polynomial"), "lr_scheduler_type");
+        rejected(json(""), Map.of("scale_rewards", "std"), "scale_rewards");
+    }
+
+    @Test
     void aFractionOrAnOverflowForAnIntegerKeyIsAnError() throws IOException {
         rejected(json("\"max_steps\": 7.5"), Map.of(), "max_steps");                 // used to be read as 7
         rejected(json(""), Map.of("max-completion-length", "2.5"), "max_completion_length");
@@ -48,7 +72,7 @@ class TarpoConfigReadTest {
     @Test
     void nullsAndWrongTypesNameTheKey() throws IOException {
         for (String key : new String[]{"mode", "loss_type", "scale_rewards", "lr_scheduler_type", "reference_context",
-                "output_dir", "data_format", "lora_targets", "seed", "beta"}) {
+                "soft_input_source", "output_dir", "data_format", "lora_targets", "seed", "beta"}) {
             rejected(json("\"" + key + "\": null"), Map.of(), key);               // NullPointerException or no key named
         }
         rejected(json("\"use_lora\": \"abc\""), Map.of(), "use_lora");

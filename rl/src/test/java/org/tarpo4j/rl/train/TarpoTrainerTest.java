@@ -153,10 +153,10 @@ class TarpoTrainerTest {
             TarpoTrainer trainer = TrainerTestSupport.trainer(c, model, tmp.resolve(fault));
             trainer.trainStep();
             Map<String, INDArray> before = TrainerTestSupport.snapshot(model);
+            trainer.injectLossFault(loss -> fault.equals("loss") ? Double.POSITIVE_INFINITY : loss);
             trainer.setCallback(new TrainerCallback() {
                 @Override public void onRewards(int step, double[] r) { if (fault.equals("reward")) r[0] = Double.NaN; }
-                @Override public void onGradients(int step, Map<String, INDArray> g, double[] loss) {
-                    if (fault.equals("loss")) loss[0] = Double.POSITIVE_INFINITY;
+                @Override public void onGradients(int step, Map<String, INDArray> g, double loss) {
                     if (fault.equals("gradient")) g.values().iterator().next().putScalar(0, Double.NaN);
                 }
             });
@@ -164,6 +164,7 @@ class TarpoTrainerTest {
             assertEquals(1, bad.get("skipped"), fault);
             assertEquals(1, trainer.skippedSteps(), fault);
             before.forEach((k, v) -> assertEquals(v, model.parameters().get(k), fault + ": " + k + " changed"));
+            trainer.injectLossFault(loss -> loss);
             trainer.setCallback(TrainerCallback.NONE);
             StepMetrics next = trainer.trainStep();
             assertEquals(0, next.get("skipped"), fault);

@@ -8,6 +8,7 @@ import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.memory.MemoryLimitExceededException;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.eval.Evaluator;
 import org.tarpo4j.rl.reward.WeightedRewards;
 import org.tarpo4j.rl.rollout.MixedRollout;

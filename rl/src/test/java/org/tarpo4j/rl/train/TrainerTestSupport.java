@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.data.Problem;
+import org.tarpo4j.rl.data.PromptEncoder;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.reward.WeightedRewards;
 
@@ -38,7 +39,7 @@ final class TrainerTestSupport {
 
     static TarpoConfig config(String mode, boolean lora) {
         TarpoConfig c = TarpoConfig.defaults(Map.of());
-        c.mode = mode;
+        c.mode = org.tarpo4j.models.latent.LatentMode.parse(mode);
         c.useLora = lora;
         c.loraRank = 2;
         c.loraAlpha = 4;

@@ -22,7 +22,8 @@ import java.util.Map;
  * {@link #outputBias}, {@link #ropeScaling}, {@link #tieWordEmbeddings}, ...).
  *
  * <p>Each field is the {@code config.json} key of the same name in snake_case. An unsupported or inconsistent value is
- * a {@link ConfigException} naming the file and the field.
+ * a {@link ConfigException} naming the file and the field. Long because each of its twenty fields is read, checked
+ * and written here.
  *
  * @param modelType             {@code qwen2} or {@code llama}
  * @param hiddenSize            the model width d

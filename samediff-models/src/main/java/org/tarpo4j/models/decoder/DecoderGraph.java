@@ -3,12 +3,16 @@ package org.tarpo4j.models.decoder;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Graph;
 import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.models.config.ModelConfig;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Qwen2 / Llama decoder as one SameDiff graph that serves the full-sequence forward (training, prefill) and the
@@ -66,7 +70,7 @@ public final class DecoderGraph {
         SDVariable positionIds = sd.placeHolder(POSITION_IDS, DataType.INT32, -1, -1);
         SDVariable attentionMask = sd.placeHolder(ATTENTION_MASK, DataType.INT32, -1, -1);
         DecoderStack stack = new DecoderStack(graph, config, options);
-        SDVariable x = options.inputLayer().embed(graph, stack.embedding(), inputIds);         // [B·T, d]
+        SDVariable x = options.inputs().layer().embed(graph, stack.embedding(), inputIds);         // [B·T, d]
 
         List<SDVariable> pastKeys = new ArrayList<>(), pastValues = new ArrayList<>();
         List<String> present = new ArrayList<>();
@@ -90,8 +94,29 @@ public final class DecoderGraph {
 
     public Graph graph() { return graph; }
 
-
     public SameDiff sd() { return graph.sd(); }
+
+    /**
+     * The placeholders of a forward over whole sequences (no cache): ids, positions and mask, and every layer's cache
+     * empty. Further inputs (an input layer's, labels) are the caller's to add.
+     *
+     * @param ids       {@code [B][T]} token ids
+     * @param positions {@code [B][T]} their positions
+     * @param mask      {@code [B][T]}: 1 for real tokens, 0 for padding
+     * @return a mutable map
+     */
+    public Map<String, INDArray> sequenceInputs(int[][] ids, int[][] positions, int[][] mask) {
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put(INPUT_IDS, Nd4j.createFromArray(ids));
+        ph.put(POSITION_IDS, Nd4j.createFromArray(positions));
+        ph.put(ATTENTION_MASK, Nd4j.createFromArray(mask));
+        INDArray empty = Nd4j.create(parameters().dtype(), ids.length, config.numKeyValueHeads(), 0, config.headDim());
+        for (int l = 0; l < config.numHiddenLayers(); l++) {
+            ph.put(pastKey(l), empty);
+            ph.put(pastValue(l), empty);
+        }
+        return ph;
+    }
 
     public Parameters parameters() { return graph.parameters(); }
 }

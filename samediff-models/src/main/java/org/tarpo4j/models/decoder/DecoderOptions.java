@@ -11,10 +11,10 @@ import java.util.List;
  *
  * @param lora         LoRA adapters on the projections, or null for none
  * @param maxPositions length of the rotary tables, i.e. the longest sequence the graph can run
- * @param inputLayer   how inputs become embeddings
+ * @param inputs       what each position takes besides its token (the input layer follows from it)
  * @param heads        extra heads on the final hidden state
  */
-public record DecoderOptions(LoraConfig lora, int maxPositions, InputLayer inputLayer, List<HiddenStateHead> heads) {
+public record DecoderOptions(LoraConfig lora, int maxPositions, ModelInputs inputs, List<HiddenStateHead> heads) {
     public DecoderOptions {
         if (maxPositions <= 0) throw new IllegalArgumentException("maxPositions must be positive, got " + maxPositions);
         heads = List.copyOf(heads);
@@ -29,12 +29,12 @@ public record DecoderOptions(LoraConfig lora, int maxPositions, InputLayer input
     }
 
     public static DecoderOptions plain(int maxPositions) {
-        return new DecoderOptions(null, maxPositions, InputLayer.TOKENS, List.of());
+        return new DecoderOptions(null, maxPositions, ModelInputs.TOKENS, List.of());
     }
 
-    public DecoderOptions withLora(LoraConfig l) { return new DecoderOptions(l, maxPositions, inputLayer, heads); }
+    public DecoderOptions withLora(LoraConfig l) { return new DecoderOptions(l, maxPositions, inputs, heads); }
 
-    public DecoderOptions withInputLayer(InputLayer in) { return new DecoderOptions(lora, maxPositions, in, heads); }
+    public DecoderOptions withInputs(ModelInputs in) { return new DecoderOptions(lora, maxPositions, in, heads); }
 
-    public DecoderOptions withHeads(List<HiddenStateHead> h) { return new DecoderOptions(lora, maxPositions, inputLayer, h); }
+    public DecoderOptions withHeads(List<HiddenStateHead> h) { return new DecoderOptions(lora, maxPositions, inputs, h); }
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Samples a decode step's tokens for all rows from one bulk copy of the logits, giving exactly what the per-row Java
- * path gives: {@link LogitsProcessor#process} then {@link TokenDistribution#sample(Rng)} (or the argmax when greedy)
+ * path gives: {@code LogitsProcessor.process} (the per-row reference, in the tests) then {@link TokenDistribution#sample(Rng)} (or the argmax when greedy)
  * for the token, {@link TokenDistribution#top} for TARPO's soft input, and
  * {@code TokenLogProbs.logProb} for the token's full-vocabulary log-prob — same candidates in the same order, the same
  * double-precision arithmetic in the same order, the same single {@link Rng#nextDouble()} per sampled row, so the
@@ -77,7 +77,7 @@ public final class StepSampler {
 
     public int rows() { return rows; }
 
-    /** The processed distribution of a row, exactly {@link LogitsProcessor#process} of it. */
+    /** The processed distribution of a row, exactly {@code LogitsProcessor.process} (the per-row reference, in the tests) of it. */
     public TokenDistribution distribution(int row) {
         if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         int n = candidates(row);
@@ -91,7 +91,15 @@ public final class StepSampler {
      * returns it with its log-prob and the first {@code topK} entries of the distribution.
      */
     public Sample sample(int row, Rng rng, int topK, boolean renormalise) {
-        prepare(row);
+        return sample(row, rng, topK, renormalise, true);
+    }
+
+    /**
+     * As {@link #sample(int, Rng, int, boolean)}; without {@code logProb} the sample's log-prob is {@code NaN} and the
+     * row's full-vocabulary normaliser is not computed (plain generation needs only the token).
+     */
+    public Sample sample(int row, Rng rng, int topK, boolean renormalise, boolean logProb) {
+        if (logProb) prepare(row);
         int n = candidates(row);
         double[] p = probabilities(row, n);
         n = truncated(p, n);
@@ -116,7 +124,7 @@ public final class StepSampler {
             for (double v : top) total += v;
             for (int i = 0; i < k; i++) top[i] /= total;
         }
-        return new Sample(token, preparedLogProb(row, token), Arrays.copyOf(order, k), top);
+        return new Sample(token, logProb ? preparedLogProb(row, token) : Double.NaN, Arrays.copyOf(order, k), top);
     }
 
     /** {@code TokenLogProbs.logProb} of the row at the sampling temperature, in the same order of operations. */

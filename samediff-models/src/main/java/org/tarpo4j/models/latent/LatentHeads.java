@@ -1,18 +1,14 @@
 package org.tarpo4j.models.latent;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
-import org.tarpo4j.layers.tarpo.HrpoGateMixer;
-import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
-import org.tarpo4j.layers.tarpo.LatentInputMixer;
 import org.tarpo4j.layers.tarpo.RouterConfig;
 import org.tarpo4j.layers.tarpo.SoftInputConfig;
+import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.HiddenStateHead;
-import org.tarpo4j.models.decoder.InputLayer;
-import org.tarpo4j.models.config.ModelConfig;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.io.Checkpoint;
 import org.tarpo4j.models.io.CheckpointFormatException;
 import org.tarpo4j.models.io.SafeTensorsDType;
@@ -38,34 +34,11 @@ public final class LatentHeads {
 
     private LatentHeads() {}
 
-    /** The decoder options of a mode: its input layer and, for TARPO, the router head. */
+    /** The decoder options of a mode: its inputs ({@link ModelInputs#of}) and, for TARPO, the router head. */
     public static DecoderOptions options(ModelConfig config, DecoderOptions base, LatentMode mode, SoftInputConfig soft,
                                          RouterConfig router) {
-        return switch (mode) {
-            case GRPO -> base;
-            case TARPO -> base.withInputLayer(soft.hiddenState() ? hiddenStateInputs(config.hiddenSize()) : hybridInputs(soft.topK()))
-                    .withHeads(List.of(routerHead(config.hiddenSize(), router)));
-            case HRPO -> base.withInputLayer(gatedInputs(soft.topK()));
-            case COCONUT -> base.withInputLayer(hiddenStateInputs(config.hiddenSize()));
-        };
-    }
-
-    private static InputLayer hybridInputs(int topK) {
-        return (graph, embedding, ids) -> new HybridEmbeddingMixer(graph, embedding, topK).mixFromPlaceholders(ids);
-    }
-
-    private static InputLayer hiddenStateInputs(int hidden) {
-        return (graph, embedding, ids) -> new LatentInputMixer(graph, embedding, hidden).mixFromPlaceholders(ids);
-    }
-
-    private static InputLayer gatedInputs(int topK) {
-        return (graph, embedding, ids) -> {
-            var sd = graph.sd();
-            return new HrpoGateMixer(graph, GATE, embedding, embedding.weight().getShape()[1]).mix(ids,
-                    sd.placeHolder(HybridEmbeddingMixer.SOFT_IDS, DataType.INT32, -1, -1, -1),
-                    sd.placeHolder(HybridEmbeddingMixer.SOFT_WEIGHTS, graph.dtype(), -1, -1, -1),
-                    sd.placeHolder(HybridEmbeddingMixer.ROUTES, graph.dtype(), -1, -1), topK);
-        };
+        DecoderOptions withInputs = base.withInputs(ModelInputs.of(mode, soft, config.hiddenSize()));
+        return mode.hasRouter() ? withInputs.withHeads(List.of(routerHead(config.hiddenSize(), router))) : withInputs;
     }
 
     private static HiddenStateHead routerHead(int hidden, RouterConfig config) {

@@ -1,5 +1,8 @@
 package org.tarpo4j.models.latent;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * Which latent input a policy uses: none ({@code grpo}: every input is the sampled token), TARPO's routed soft
  * inputs, HRPO's gated mixture on every reasoning step, or COCONUT's continuous thoughts (a fixed number of hidden
@@ -22,6 +25,7 @@ public enum LatentMode {
      * @return the mode
      * @throws IllegalArgumentException for another name
      */
+    @JsonCreator
     public static LatentMode parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
@@ -37,5 +41,6 @@ public enum LatentMode {
     public boolean hasRouter() { return this == TARPO; }
 
     /** @return the lower-case name, as in configs */
+    @JsonValue
     public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

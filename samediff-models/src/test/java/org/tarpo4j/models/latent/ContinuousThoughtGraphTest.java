@@ -12,6 +12,7 @@ import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
 import org.tarpo4j.models.decoder.GraphDecoder;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.decoder.StepInput;
 import org.tarpo4j.models.decoder.TinyModels;
 import org.tarpo4j.models.decoder.WeightLayout;
@@ -44,8 +45,7 @@ class ContinuousThoughtGraphTest {
         Map<String, INDArray> ph = coconut.inputs(BATCH, 0);
         INDArray logits = coconut.graph().sd().output(ph, "suffix_logits").get("suffix_logits");
 
-        DecoderGraph stepper = DecoderGraph.build(c, p, DecoderOptions.plain(64).withInputLayer(
-                (g, emb, ids) -> new LatentInputMixer(g, emb, c.hiddenSize()).mixFromPlaceholders(ids)));
+        DecoderGraph stepper = DecoderGraph.build(c, p, DecoderOptions.plain(64).withInputs(ModelInputs.hiddenState(c.hiddenSize())));
         for (int r = 0; r < BATCH.size(); r++) {
             var e = BATCH.get(r);
             GraphDecoder d = new GraphDecoder(stepper, 1, List.of());

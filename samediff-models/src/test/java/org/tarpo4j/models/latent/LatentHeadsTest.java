@@ -36,7 +36,7 @@ class LatentHeadsTest {
     private static CausalLm withHeads(long seed, LatentMode mode) {
         CausalLm lm = CausalLm.initialise(TinyModels.qwen2Config(), seed, null);
         DecoderOptions base = DecoderOptions.plain(64).withLora(LORA);
-        lm.buildGraph(LatentHeads.options(lm.config(), base, mode, SoftInputConfig.defaults(), RouterConfig.withHardBias(1.0)));
+        lm.buildGraph(LatentHeads.options(lm.config(), base, mode, SoftInputConfig.defaults(), RouterConfig.withActionBias(1.0)));
         lm.parameters().asMap().forEach((k, v) -> { if (k.contains(".lora_B.")) v.assign(Nd4j.rand(v.dataType(), v.shape())); });
         return lm;
     }

@@ -120,18 +120,10 @@ class TokenLogProbsTest {
     }
 
     private static Map<String, INDArray> inputs(ModelConfig c, DecoderGraph g) {
-        Map<String, INDArray> ph = new HashMap<>();
         // row 1 is left-padded by one position; the labels include a banned id (5)
-        ph.put(DecoderGraph.INPUT_IDS, Nd4j.createFromArray(new int[][]{{1, 7, 9}, {0, 4, 11}}));
-        ph.put(DecoderGraph.POSITION_IDS, Nd4j.createFromArray(new int[][]{{0, 1, 2}, {0, 0, 1}}));
-        ph.put(DecoderGraph.ATTENTION_MASK, Nd4j.createFromArray(new int[][]{{1, 1, 1}, {0, 1, 1}}));
+        Map<String, INDArray> ph = g.sequenceInputs(new int[][]{{1, 7, 9}, {0, 4, 11}}, new int[][]{{0, 1, 2}, {0, 0, 1}},
+                new int[][]{{1, 1, 1}, {0, 1, 1}});
         ph.put(TokenLogProbs.LABELS, Nd4j.createFromArray(new int[][]{{7, 9, 3}, {4, 5, 20}}));
-        DataType dt = g.parameters().dtype();
-        for (int l = 0; l < c.numHiddenLayers(); l++) {
-            INDArray empty = Nd4j.create(dt, B, c.numKeyValueHeads(), 0, c.headDim());
-            ph.put(DecoderGraph.pastKey(l), empty);
-            ph.put(DecoderGraph.pastValue(l), empty);
-        }
         return ph;
     }
 }

@@ -66,9 +66,9 @@ final class ModelDirectoryFuzz implements AutoCloseable {
     /** A TARPO model with LoRA adapters: its latent heads and adapters exist as parameters. */
     private static CausalLm tarpoModel(long seed, HfTokenizer tokenizer, LoraConfig lora) {
         CausalLm lm = CausalLm.initialise(config(), seed, tokenizer);
-        DecoderOptions options = new DecoderOptions(lora, 64, org.tarpo4j.models.decoder.InputLayer.TOKENS, List.of());
+        DecoderOptions options = new DecoderOptions(lora, 64, org.tarpo4j.models.decoder.ModelInputs.TOKENS, List.of());
         lm.buildGraph(LatentHeads.options(lm.config(), options, LatentMode.TARPO, SoftInputConfig.defaults(),
-                RouterConfig.withHardBias(2.0)));
+                RouterConfig.withActionBias(2.0)));
         // non-zero LoRA B, so that saved adapters differ from a fresh model's
         lm.parameters().asMap().forEach((k, v) -> { if (k.contains(".lora_B.")) v.assign(Nd4j.rand(v.dataType(), v.shape())); });
         return lm;

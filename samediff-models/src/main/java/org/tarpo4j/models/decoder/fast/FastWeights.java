@@ -5,9 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.LoraConfig;
 import org.tarpo4j.layers.core.Parameters;
-import org.tarpo4j.layers.tarpo.HybridEmbeddingMixer;
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.DecoderGraph;
+import org.tarpo4j.models.decoder.ModelInputs;
 import org.tarpo4j.models.latent.LatentHeads;
 
 import java.util.ArrayList;
@@ -37,19 +37,16 @@ public final class FastWeights {
     /** HRPO's gate ({@code hrpo_gate.*}). */
     public record HrpoGate(INDArray rWeight, INDArray rBias, INDArray iWeight, INDArray iBias, INDArray lambda) {}
 
-    /** What feeds the first layer. */
-    public enum Inputs { TOKENS, HYBRID, HRPO }
-
     private final ModelConfig config;
     private final DataType dtype;
     private final List<Layer> layers;
     private final INDArray embedding, finalNorm, head, routerWeight, routerBias;
     private final HrpoGate gate;
-    private final Inputs inputs;
+    private final ModelInputs inputs;
     private final int maxPositions;
 
     private FastWeights(ModelConfig config, DataType dtype, List<Layer> layers, INDArray embedding, INDArray finalNorm,
-                        INDArray head, INDArray routerWeight, INDArray routerBias, HrpoGate gate, Inputs inputs,
+                        INDArray head, INDArray routerWeight, INDArray routerBias, HrpoGate gate, ModelInputs inputs,
                         int maxPositions) {
         this.config = config;
         this.dtype = dtype;
@@ -66,7 +63,8 @@ public final class FastWeights {
 
     /** The graph's weights (its parameter arrays, by reference). */
     public static FastWeights of(DecoderGraph model) {
-        if (model.sd().hasVariable(org.tarpo4j.layers.tarpo.LatentInputMixer.LATENT_INPUTS)) {
+        ModelInputs inputs = model.options().inputs();
+        if (!inputs.fastDecodable()) {
             // the eager path has no latent-vector input: it would silently read the tokens instead
             throw new UnsupportedOperationException("the fast decoder does not take latent-vector inputs (COCONUT, "
                     + "hidden-state soft inputs); decode such graphs with GraphDecoder");
@@ -96,13 +94,12 @@ public final class FastWeights {
         INDArray head = model.lmHead().getArr();
         String router = LatentHeads.ROUTER, gate = LatentHeads.GATE;
         boolean hasRouter = p.contains(router + ".weight") && model.sd().hasVariable(router + ".weight");
-        boolean soft = model.sd().hasVariable(HybridEmbeddingMixer.SOFT_IDS);
-        boolean hrpo = soft && model.sd().hasVariable(gate + ".lambda");
+        boolean hrpo = inputs.kind() == ModelInputs.Kind.HRPO_GATE;
         HrpoGate g = hrpo ? new HrpoGate(p.get(gate + ".gate_r.weight"), row(p.get(gate + ".gate_r.bias")),
                 p.get(gate + ".gate_i.weight"), row(p.get(gate + ".gate_i.bias")), row(p.get(gate + ".lambda"))) : null;
         return new FastWeights(c, p.dtype(), layers, embedding, p.get("model.norm.weight").mul(rootD), head,
                 hasRouter ? p.get(router + ".weight") : null, hasRouter ? row(p.get(router + ".bias")) : null, g,
-                hrpo ? Inputs.HRPO : soft ? Inputs.HYBRID : Inputs.TOKENS, model.options().maxPositions());
+                inputs, model.options().maxPositions());
     }
 
     /** The adapter on this projection, or null. */
@@ -140,7 +137,8 @@ public final class FastWeights {
     /** HRPO's gate, or null. */
     public HrpoGate gate() { return gate; }
 
-    public Inputs inputs() { return inputs; }
+    /** What feeds the first layer (never latent vectors). */
+    public ModelInputs inputs() { return inputs; }
 
     /** The positions the graph's rotary tables cover. */
     public int maxPositions() { return maxPositions; }

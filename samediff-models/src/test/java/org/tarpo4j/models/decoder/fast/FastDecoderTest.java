@@ -172,7 +172,7 @@ class FastDecoderTest {
                 ? (dt, s, sd) -> Init.normal(0.2).create(dt, s, sd).addi(1.0) : Init.normal(0.3), shape));
         DecoderOptions base = DecoderOptions.plain(c.maxPositionEmbeddings());
         if (lora) base = base.withLora(new LoraConfig(2, 4, java.util.Set.copyOf(LoraConfig.ALL_PROJECTIONS)));
-        DecoderOptions options = LatentHeads.options(c, base, mode, new SoftInputConfig(TOP_K, true), RouterConfig.withHardBias(0.3));
+        DecoderOptions options = LatentHeads.options(c, base, mode, new SoftInputConfig(TOP_K, true), RouterConfig.withActionBias(0.3));
         DecoderGraph g = DecoderGraph.build(c, p, options);
         SplittableRandom rng = new SplittableRandom(seed);
         p.asMap().forEach((name, arr) -> {

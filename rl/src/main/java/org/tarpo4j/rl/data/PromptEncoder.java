@@ -1,6 +1,5 @@
-package org.tarpo4j.rl.train;
+package org.tarpo4j.rl.data;
 
-import org.tarpo4j.rl.data.Problem;
 
 /** A problem's prompt as token ids: the chat template for instruct models, the raw task text for the embedded one. */
 @FunctionalInterface

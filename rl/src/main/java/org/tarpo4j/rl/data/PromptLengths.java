@@ -1,7 +1,6 @@
-package org.tarpo4j.rl.train;
+package org.tarpo4j.rl.data;
 
 import org.tarpo4j.models.generation.ContextWindow;
-import org.tarpo4j.rl.data.Problem;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,13 @@ public final class PromptLengths {
      * The longest prompt of {@code problems}; fails, listing the problems concerned, if a prompt followed by
      * {@code newTokens} tokens would not fit {@code context}.
      *
-     * @param what names the problem set in the error, e.g. "training data"
+     * @param problems  the problems
+     * @param encoder   a problem's prompt ids
+     * @param newTokens tokens that must fit after each prompt
+     * @param context   the model's context
+     * @param what      names the problem set in the error, e.g. "training data"
+     * @return the longest prompt, in tokens
+     * @throws IllegalArgumentException naming the problems whose prompt leaves no room
      */
     public static int requireFit(List<Problem> problems, PromptEncoder encoder, int newTokens, ContextWindow context, String what) {
         int longest = 0;

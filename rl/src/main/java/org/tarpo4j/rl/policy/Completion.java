@@ -1,4 +1,4 @@
-package org.tarpo4j.rl.rollout;
+package org.tarpo4j.rl.policy;
 
 /**
  * One sampled completion and what the training step needs of it. Arrays are indexed by completion step t; every

@@ -1,4 +1,4 @@
-package org.tarpo4j.rl.train;
+package org.tarpo4j.rl.progress;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -7,7 +7,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.util.Locale;
 
 /**
- * Console progress of a training loop, on standard error: a live progress bar with ETA on a terminal, or one plain
+ * Console progress of a loop (training, evaluation, a curriculum), on standard error: a live progress bar with ETA on a terminal, or one plain
  * line every tenth of the run (with the same ETA) when the output is a file or a CI log.
  *
  * <p>Internal: public for the other modules of tarpo4j, may change without notice.
@@ -30,16 +30,7 @@ public final class ProgressReporter implements AutoCloseable {
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null;
     }
 
-    /** Advances by one step and shows its headline metrics. */
-    public void step(StepMetrics m) {
-        done++;
-        String extra = String.format(Locale.ROOT, "reward %.3f soft %.3f kl %.4f",
-                m.values().getOrDefault("reward", Double.NaN), m.values().getOrDefault("soft_ratio", 0.0),
-                m.values().getOrDefault("kl", 0.0));
-        message(extra);
-    }
-
-    /** Advances by one unit with a free-form message. */
+    /** Shows {@code extra} beside the current count. */
     public void message(String extra) {
         if (bar != null) {
             bar.stepTo(done);
@@ -52,6 +43,7 @@ public final class ProgressReporter implements AutoCloseable {
         }
     }
 
+    /** Advances by one unit and shows {@code extra} (e.g. the unit's headline metrics). */
     public void advance(String extra) {
         done++;
         message(extra);
