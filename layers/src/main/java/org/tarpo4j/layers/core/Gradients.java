@@ -55,6 +55,12 @@ public final class Gradients {
      * One forward and backward pass whose gradients are added into {@code sums} (an entry is created, as a fresh
      * array, for a parameter it lacks): micro-batches accumulate without a copy of each pass's gradients.
      *
+     * @param graph        the graph
+     * @param loss         the scalar to differentiate
+     * @param placeholders every placeholder the loss and the outputs need
+     * @param outputs      variables to return alongside; may be empty
+     * @param parameters   trainable variables whose gradients are added
+     * @param sums         the running sums by parameter name, updated in place
      * @return the requested outputs, each a fresh array
      */
     public static Map<String, INDArray> accumulate(Graph graph, String loss, Map<String, INDArray> placeholders,
@@ -76,6 +82,15 @@ public final class Gradients {
      * respect to the placeholders {@code inputs} (e.g. a KV cache that earlier positions produced, whose gradient flows
      * back to them). A graph's gradient function is built once, for the inputs named at its first call: name the same
      * ones every time.
+     *
+     * @param graph        the graph
+     * @param loss         the scalar to differentiate
+     * @param placeholders every placeholder the loss and the outputs need
+     * @param outputs      variables to return alongside; may be empty
+     * @param parameters   trainable variables whose gradients are added
+     * @param sums         the running sums by parameter name, updated in place
+     * @param inputs       placeholders whose gradients are returned
+     * @return the outputs and the input gradients
      */
     public static Pass accumulate(Graph graph, String loss, Map<String, INDArray> placeholders, Collection<String> outputs,
                                   Collection<String> parameters, Map<String, INDArray> sums, Collection<String> inputs) {
@@ -139,6 +154,10 @@ public final class Gradients {
     /**
      * {@code sums += scale · gradients}, taking the gradients over: each is scaled in place and becomes the sum's entry
      * when there is none yet, else is added and closed (for losses that are averages over parts of a batch).
+     *
+     * @param sums      the running sums by name, updated in place
+     * @param gradients a part's gradients, taken over (scaled in place, then kept or closed)
+     * @param scale     the part's weight
      */
     public static void addScaled(Map<String, INDArray> sums, Map<String, INDArray> gradients, double scale) {
         gradients.forEach((k, g) -> {

@@ -42,6 +42,15 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
     /** the same for a trained head, whose logits are differentiated */
     static final double VOCABULARY_PER_TOKEN_TRAINED_HEAD = 7.0;
 
+    /**
+     * Keeps the parts in their printing order and unmodifiable.
+     *
+     * @param what    the request, for messages
+     * @param always  bytes held all the time, by part
+     * @param rollout the rollout's working memory, by part
+     * @param update  the update's working memory, by part
+     * @param key     the setting that bounds the working memory
+     */
     public MemoryPlan {
         always = Collections.unmodifiableMap(new LinkedHashMap<>(always));
         rollout = Collections.unmodifiableMap(new LinkedHashMap<>(rollout));
@@ -52,6 +61,13 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
      * Sampling {@code newTokens} tokens for {@code rows} prompts left-padded to {@code promptWidth}, beside the
      * model's {@code parameterCount} weights: the KV cache at its full length, the prefill's logits at every prompt
      * position and the prefill's working memory (one layer at a time, nothing kept for a backward pass).
+     *
+     * @param c              the model's shape
+     * @param rows           prompts sampled together
+     * @param promptWidth    positions of the longest prompt
+     * @param newTokens      tokens sampled per prompt
+     * @param parameterCount every value of the model
+     * @return the plan
      */
     public static MemoryPlan generation(ModelConfig c, long rows, long promptWidth, long newTokens, long parameterCount) {
         Map<String, Long> always = new LinkedHashMap<>();
@@ -76,6 +92,14 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
     public record Training(long parameterCount, long trainableCount, long referenceCopy, long rolloutRows, long promptWidth,
                            long newTokens, long microBatchRows, long width, long chunkLength, boolean headTrains) {}
 
+    /**
+     * A training step: the weights, gradients and AdamW moments held all the time, then the rollout's or the update's
+     * working memory, whichever is larger.
+     *
+     * @param c the model's shape
+     * @param t the step's shapes and settings
+     * @return the plan
+     */
     public static MemoryPlan training(ModelConfig c, Training t) {
         Map<String, Long> always = new LinkedHashMap<>();
         always.put("weights", mul(t.parameterCount(), FLOAT));
@@ -125,12 +149,20 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
         return d * q * 2 + 2 * d * kv + 3L * d * c.intermediateSize();
     }
 
-    /** The planned peak: what is always held, plus the larger of the rollout's and the update's working memory. */
+    /**
+     * The planned peak: what is always held, plus the larger of the rollout's and the update's working memory.
+     *
+     * @return bytes
+     */
     public long totalBytes() {
         return saturatingAdd(sum(always), Math.max(sum(rollout), sum(update)));
     }
 
-    /** Every part, by name, in printing order. */
+    /**
+     * Every part, by name, in printing order.
+     *
+     * @return bytes by part, the rollout's and update's prefixed
+     */
     public Map<String, Long> parts() {
         Map<String, Long> all = new LinkedHashMap<>(always);
         rollout.forEach((k, v) -> all.put("rollout: " + k, v));
@@ -138,12 +170,21 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
         return all;
     }
 
-    /** A table of the plan, one part a line, for a run's log, against the process's limit. */
+    /**
+     * A table of the plan, one part a line, for a run's log, against the process's limit.
+     *
+     * @return the table
+     */
     public String table() {
         return table(limitBytes());
     }
 
-    /** A table of the plan against {@code limit} bytes (0: none). */
+    /**
+     * A table of the plan against {@code limit} bytes.
+     *
+     * @param limit bytes allowed, 0 for none
+     * @return the table
+     */
     public String table(long limit) {
         StringBuilder b = new StringBuilder("memory plan for ").append(what).append(":\n");
         always.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-44s %9s%n", k, gib(v))));
@@ -159,6 +200,8 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
     /**
      * The most resident memory the process may use: JavaCPP's {@code org.bytedeco.javacpp.maxphysicalbytes} (resident
      * memory, what the plan counts), or its {@code maxbytes} when only that is set; 0 when neither is.
+     *
+     * @return bytes
      */
     public static long limitBytes() {
         long physical = Pointer.maxPhysicalBytes(), max = Pointer.maxBytes();
@@ -166,18 +209,32 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
         return Math.max(max, 0);
     }
 
-    /** {@link #requireWithin(long)} the process's limit; does nothing when there is none. */
+    /**
+     * {@link #requireWithin(long)} the process's limit; does nothing when there is none.
+     *
+     * @return this plan
+     */
     public MemoryPlan requireWithinLimit() {
         long limit = limitBytes();
         return limit > 0 ? requireWithin(limit) : this;
     }
 
-    /** Whether the plan fits {@code limitBytes} (always, when there is no limit). */
+    /**
+     * Whether the plan fits {@code limitBytes} (always, when there is no limit).
+     *
+     * @param limitBytes bytes allowed, 0 or less for none
+     * @return whether it fits
+     */
     public boolean fits(long limitBytes) {
         return limitBytes <= 0 || totalBytes() <= limitBytes;
     }
 
-    /** This plan, or a {@link MemoryLimitExceededException} giving the plan, its parts, the limit and the key. */
+    /**
+     * This plan, or a {@link MemoryLimitExceededException} giving the plan, its parts, the limit and the key.
+     *
+     * @param limitBytes bytes allowed
+     * @return this plan, when it fits
+     */
     public MemoryPlan requireWithin(long limitBytes) {
         if (totalBytes() <= limitBytes) return this;
         StringBuilder m = new StringBuilder(what).append(" needs about ").append(gib(totalBytes())).append(" (");
@@ -191,11 +248,22 @@ public record MemoryPlan(String what, Map<String, Long> always, Map<String, Long
         throw new MemoryLimitExceededException(m.toString(), totalBytes(), limitBytes);
     }
 
+    /**
+     * Bytes in GiB, as the plan prints them.
+     *
+     * @param bytes a size
+     * @return e.g. "4.36 GiB"
+     */
     public static String gib(long bytes) {
         return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 
-    /** The total of some parts (saturating at {@link Long#MAX_VALUE}). */
+    /**
+     * The total of some parts (saturating at {@link Long#MAX_VALUE}).
+     *
+     * @param parts bytes by part
+     * @return their sum
+     */
     public static long sum(Map<String, Long> parts) {
         long total = 0;
         for (long b : parts.values()) total = saturatingAdd(total, b);
