@@ -20,10 +20,18 @@ import java.util.function.BiConsumer;
  * cross chunk borders through the cache: a later chunk's pass gives the gradient of its past keys and values, which
  * the earlier chunk's pass takes back in ({@link PolicyLoss#cacheGradient}).
  *
+ * @param batch  the rows fed
  * @param chunks the {@code [start, end)} column ranges, in order
  */
 public record ChunkedPass(TrainingBatch batch, List<int[]> chunks) {
-    /** The chunks of {@code length} positions (the last may be shorter) covering the batch; one when it fits. */
+    /**
+     * The chunks of {@code length} positions (the last may be shorter) covering the batch; one when it fits.
+     *
+     * @param batch  the rows to feed
+     * @param length positions per chunk, positive
+     * @return the pass
+     * @throws IllegalArgumentException for a length that is not positive
+     */
     public static ChunkedPass of(TrainingBatch batch, int length) {
         if (length <= 0) throw new IllegalArgumentException("chunk length must be positive, got " + length);
         List<int[]> chunks = new ArrayList<>();
@@ -31,13 +39,20 @@ public record ChunkedPass(TrainingBatch batch, List<int[]> chunks) {
         return new ChunkedPass(batch, chunks);
     }
 
+    /** @return how many chunks the pass has */
     public int size() { return chunks.size(); }
 
     /**
      * A forward sweep over the chunks: each chunk's {@code outputs} are handed to {@code perChunk} (fresh arrays,
      * registered in {@code arrays}) with the chunk's index; returns the cache of every column, per layer.
      *
-     * @param extra placeholders besides the model's for chunk i (e.g. the completion mask's columns), or null
+     * @param policy   the policy whose graph is run
+     * @param allHard  feed every position as its token (routes zeroed), as the reference on the all-hard sequence does
+     * @param outputs  the graph outputs wanted from each chunk, besides the cache
+     * @param extra    placeholders besides the model's for chunk i (e.g. the completion mask's columns), or null
+     * @param perChunk takes the chunk's index and its {@code outputs}
+     * @param arrays   where the chunks' outputs are registered to be closed
+     * @return the keys and values of every column after the last chunk
      */
     public Cache forward(Policy policy, boolean allHard, List<String> outputs, java.util.function.IntFunction<Map<String, INDArray>> extra,
                          BiConsumer<Integer, Map<String, INDArray>> perChunk, NativeArrays arrays) {
@@ -68,9 +83,19 @@ public record ChunkedPass(TrainingBatch batch, List<int[]> chunks) {
         return cache;
     }
 
-    /** Per layer, the keys and values of some columns, {@code [rows, Hkv, columns, D]}. */
+    /**
+     * Per layer, the keys and values of some columns, {@code [rows, Hkv, columns, D]}.
+     *
+     * @param keys   the keys, one array per layer
+     * @param values the values, one array per layer
+     */
     public record Cache(List<INDArray> keys, List<INDArray> values) implements AutoCloseable {
-        /** The first {@code columns} positions, as fresh contiguous arrays. */
+        /**
+         * The first {@code columns} positions, as fresh contiguous arrays.
+         *
+         * @param columns positions kept, from the first
+         * @return a new cache, to be closed by the caller
+         */
         public Cache prefix(int columns) {
             List<INDArray> k = new ArrayList<>(), v = new ArrayList<>();
             INDArrayIndex all = NDArrayIndex.all(), first = NDArrayIndex.interval(0, columns);
@@ -81,7 +106,14 @@ public record ChunkedPass(TrainingBatch batch, List<int[]> chunks) {
             return new Cache(k, v);
         }
 
-        /** Zeros shaped as this cache's first {@code columns} positions (no gradient arrives from later chunks). */
+        /**
+         * Zeros shaped as this cache's first {@code columns} positions (no gradient arrives from later chunks).
+         *
+         * @param graph   the decoder, for its layers, key-value heads, head size and data type
+         * @param rows    rows of the batch
+         * @param columns positions
+         * @return one {@code [rows, Hkv, columns, D]} array per layer
+         */
         public static List<INDArray> zeros(DecoderGraph graph, int rows, int columns) {
             var c = graph.config();
             List<INDArray> z = new ArrayList<>();

@@ -51,7 +51,14 @@ public final class AnswerExtraction {
         return Optional.of(text.substring(text.indexOf(marker) + marker.length()));
     }
 
-    /** The text after the last {@code marker}, untrimmed; empty when there is none. */
+    /**
+     * The text after the last {@code marker}, untrimmed; empty when there is none.
+     *
+     * @param text   a completion
+     * @param marker a non-empty answer marker
+     * @return the text after the last marker, or empty
+     * @throws IllegalArgumentException if {@code marker} is null or empty
+     */
     public static Optional<String> afterLastMarker(String text, String marker) {
         requireMarker(marker);
         int at = text.lastIndexOf(marker);

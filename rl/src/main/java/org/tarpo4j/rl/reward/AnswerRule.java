@@ -19,15 +19,32 @@ public enum AnswerRule {
         this.key = key;
     }
 
-    /** The name on the command line and in result files: {@code single} or {@code last}. */
+    /**
+     * The name on the command line and in result files.
+     *
+     * @return {@code single} or {@code last}
+     */
     public String key() { return key; }
 
-    /** The text the answer is read from, untrimmed; empty when the completion gives none under this rule. */
+    /**
+     * The text the answer is read from, untrimmed; empty when the completion gives none under this rule.
+     *
+     * @param completion the generated text
+     * @param marker     the answer marker, e.g. {@link AnswerExtraction#DEFAULT_MARKER}
+     * @return the answer text, or empty
+     */
     public Optional<String> answerText(String completion, String marker) {
         return this == SINGLE_MARKER ? AnswerExtraction.afterSingleMarker(completion, marker)
                 : AnswerExtraction.afterLastMarker(completion, marker);
     }
 
+    /**
+     * The rule named by {@link #key()}, case-insensitively.
+     *
+     * @param s {@code single} or {@code last}
+     * @return the rule
+     * @throws IllegalArgumentException if {@code s} names neither
+     */
     public static AnswerRule parse(String s) {
         for (AnswerRule r : values()) if (r.key.equals(s.toLowerCase(Locale.ROOT))) return r;
         throw new IllegalArgumentException("answer rule must be single or last, got '" + s + "'");

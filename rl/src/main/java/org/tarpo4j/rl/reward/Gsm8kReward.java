@@ -12,6 +12,7 @@ public final class Gsm8kReward extends MarkedAnswerReward {
     /** The name, and metric key. */
     public static final String NAME = "gsm8k";
 
+    /** The reward's name and metric key, {@link #NAME} unless given. */
     private final String name;
 
     /** With the default marker {@code ####}, as a training reward. */
@@ -28,11 +29,23 @@ public final class Gsm8kReward extends MarkedAnswerReward {
         this(marker, AnswerRule.SINGLE_MARKER);
     }
 
+    /**
+     * With another marker and answer rule, under the name {@link #NAME}.
+     *
+     * @param marker the answer marker
+     * @param rule   which marker the answer follows: the only one (training) or the last (released evaluation)
+     */
     public Gsm8kReward(String marker, AnswerRule rule) {
         this(NAME, marker, rule);
     }
 
-    /** The same rule under another metric name (e.g. a task whose answers are GSM8K-style numbers). */
+    /**
+     * The same rule under another metric name (e.g. a task whose answers are GSM8K-style numbers).
+     *
+     * @param name   the reward's name and metric key
+     * @param marker the answer marker
+     * @param rule   which marker the answer follows
+     */
     public Gsm8kReward(String name, String marker, AnswerRule rule) {
         super(marker, rule);
         this.name = name;

@@ -31,7 +31,7 @@ public abstract class MarkedAnswerReward implements RewardFunction, java.io.Seri
         return marker;
     }
 
-    /** Where the answer is read. */
+    /** @return where the answer is read: after the only marker or after the last one */
     public final AnswerRule rule() {
         return rule;
     }
@@ -56,9 +56,19 @@ public abstract class MarkedAnswerReward implements RewardFunction, java.io.Seri
         return gold.isPresent() && readings.contains(gold.get()) ? gold : Optional.of(readings.get(0));
     }
 
-    /** The normalised readings of {@code answerText} (the text after the marker), preferred first; none is blank. */
+    /**
+     * The normalised readings of {@code answerText} (the text after the marker), preferred first; none is blank.
+     *
+     * @param answerText the text after the marker, untrimmed
+     * @return the readings, preferred first; empty when the text holds no answer
+     */
     protected abstract List<String> answerKeys(String answerText);
 
-    /** The normalised gold answer; empty when it can never be matched. */
+    /**
+     * The normalised gold answer; empty when it can never be matched.
+     *
+     * @param goldAnswer the dataset's answer
+     * @return its normalised key, or empty
+     */
     protected abstract Optional<String> goldKey(String goldAnswer);
 }

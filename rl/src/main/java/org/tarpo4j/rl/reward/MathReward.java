@@ -37,6 +37,12 @@ public final class MathReward extends MarkedAnswerReward {
         this(marker, AnswerRule.SINGLE_MARKER);
     }
 
+    /**
+     * With another marker and answer rule.
+     *
+     * @param marker the answer marker
+     * @param rule   which marker the answer follows: the only one (training) or the last (released evaluation)
+     */
     public MathReward(String marker, AnswerRule rule) {
         super(marker, rule);
     }

@@ -103,6 +103,10 @@ public interface RewardFunction {
      * The completion's final answer in the normalised form this reward compares, for majority voting: two completions
      * with the same key give the same answer, and a key is correct exactly when the completions that give it score 1.
      * Empty when the completion gives no answer (or the reward does not read one).
+     *
+     * @param completion the generated text
+     * @param goldAnswer the dataset's answer (a reward may return the gold key for a reading that matches it)
+     * @return the normalised answer, or empty
      */
     default Optional<String> answerKey(String completion, String goldAnswer) {
         return Optional.empty();

@@ -20,7 +20,15 @@ public final class RewardRegistry {
         return byName(name, marker, AnswerRule.SINGLE_MARKER);
     }
 
-    /** With the answer read as {@code rule} says (the format reward always demands one marker). */
+    /**
+     * With the answer read as {@code rule} says (the format reward always demands one marker).
+     *
+     * @param name   {@code gsm8k}, {@code math} or {@code format}
+     * @param marker the answer marker
+     * @param rule   which marker the answer follows
+     * @return the reward
+     * @throws IllegalArgumentException for another name
+     */
     public static RewardFunction byName(String name, String marker, AnswerRule rule) {
         return switch (name) {
             case Gsm8kReward.NAME -> new Gsm8kReward(marker, rule);

@@ -67,6 +67,11 @@ public record RolloutConfig(int numGenerations, SamplingConfig sampling, int max
                 bannedTokenIds, padTokenId, t, batchRows);
     }
 
+    /**
+     * @param rows completions decoded together at most; 0 = all of them
+     * @return this config with that batch size
+     * @throws IllegalArgumentException for a negative count
+     */
     public RolloutConfig withBatchRows(int rows) {
         return new RolloutConfig(numGenerations, sampling, maxCompletionLength, greedyRouting, answerMarker, stopTokenIds,
                 bannedTokenIds, padTokenId, thoughts, rows);
@@ -84,6 +89,7 @@ public record RolloutConfig(int numGenerations, SamplingConfig sampling, int max
      * @param bannedTokenIds      never sampled
      * @param padTokenId          fills finished rows
      * @param thoughts            COCONUT's thoughts, or null
+     * @param batchRows           completions decoded together at most, at least 0 (0 = all of them)
      * @throws IllegalArgumentException for a value out of range, naming it
      */
     public RolloutConfig {

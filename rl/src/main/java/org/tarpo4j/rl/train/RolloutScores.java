@@ -18,6 +18,7 @@ import java.util.function.IntFunction;
  *
  * @param total  each completion's weighted total
  * @param byName each reward function's own score per completion, in the functions' order
+ * @serial exclude (serialised only to travel between the JVMs of one Spark run)
  */
 public record RolloutScores(double[] total, Map<String, double[]> byName) implements Serializable {
     /**

@@ -42,7 +42,12 @@ public record StepMetrics(int step, Map<String, Object> values) {
         return m;
     }
 
-    /** Whether a metric measures the machine or the cluster the step ran on ({@code time/}, {@code memory/}, {@code spark/}), not the run. */
+    /**
+     * Whether a metric measures the machine or the cluster the step ran on, not the run.
+     *
+     * @param key a metric name
+     * @return whether it starts with {@code time/}, {@code memory/} or {@code spark/}
+     */
     public static boolean measuresTheMachine(String key) {
         return key.startsWith("time/") || key.startsWith("memory/") || key.startsWith("spark/");
     }

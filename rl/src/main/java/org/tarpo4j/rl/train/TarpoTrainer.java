@@ -125,6 +125,15 @@ public final class TarpoTrainer {
      * The memory plan a trainer with these arguments would follow, and the batch sizes it would pick, without building
      * the trainer (no reference copy, no optimizer state): for {@code train --plan} and for sizing a run beforehand.
      * The model's graph is built (the adapters and router are counted), its weights are not copied.
+     *
+     * @param config  the run's settings (validated here)
+     * @param model   the starting model
+     * @param train   the training problems, whose longest prompt sizes the plan
+     * @param prompts a problem's prompt ids
+     * @return the batch sizes and the memory plan at them
+     * @throws IllegalArgumentException for a bad config or a prompt that leaves no room for a completion
+     * @throws org.tarpo4j.models.memory.MemoryLimitExceededException when even the smallest sizes, or the given ones,
+     *                                                                exceed the process's memory limit
      */
     public static Batching plan(TarpoConfig config, CausalLm model, List<Problem> train, PromptEncoder prompts) {
         config.validate();
