@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Runs N training steps and reports the process's memory after every step (resident, peak resident, "
-                + "native (off-heap) bytes and Java heap, as each step's memory/* metrics log them) and each step's time: "
+        description = "Runs N training steps and reports the process's memory after every step (resident, peak resident "
+                + "and Java heap, as each step's memory/* metrics log them; ND4J's arrays count in the resident memory) and each step's time: "
                 + "one JSON line with the curves and their summary (growth after the warm-up, slowest step against the median).")
 final class SoakCommand implements Callable<Integer> {
     @Mixin
@@ -68,10 +68,9 @@ final class SoakCommand implements Callable<Integer> {
 
     /** The per-step curves and what they show: growth over the warm-up step's resident memory, slowest step. */
     static Map<String, Object> summary(List<Map<String, Object>> lines, int warmup) {
-        List<Double> rss = new ArrayList<>(), nativeMb = new ArrayList<>(), heap = new ArrayList<>(), seconds = new ArrayList<>();
+        List<Double> rss = new ArrayList<>(), heap = new ArrayList<>(), seconds = new ArrayList<>();
         for (Map<String, Object> m : lines) {
             rss.add(number(m, "memory/rss_mb"));
-            nativeMb.add(number(m, "memory/native_mb"));
             heap.add(number(m, "memory/heap_mb"));
             seconds.add(number(m, "time/rollout_s") + number(m, "time/reference_s") + number(m, "time/update_s"));
         }
@@ -89,7 +88,6 @@ final class SoakCommand implements Callable<Integer> {
         s.put("median_step_s", median);
         s.put("slowest_step_over_median", Arrays.stream(sorted).max().orElse(median) / median);
         s.put("rss_mb", rss);
-        s.put("native_mb", nativeMb);
         s.put("heap_mb", heap);
         s.put("step_s", seconds);
         return s;

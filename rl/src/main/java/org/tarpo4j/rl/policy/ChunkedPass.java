@@ -1,9 +1,6 @@
 package org.tarpo4j.rl.policy;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tarpo4j.layers.core.GraphRun;
 import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.decoder.DecoderGraph;
@@ -54,7 +51,7 @@ public record ChunkedPass(TrainingBatch batch, List<int[]> chunks) {
      * @param arrays   where the chunks' outputs are registered to be closed
      * @return the keys and values of every column after the last chunk
      */
-    public Cache forward(Policy policy, boolean allHard, List<String> outputs, java.util.function.IntFunction<Map<String, INDArray>> extra,
+    public ChunkCache forward(Policy policy, boolean allHard, List<String> outputs, java.util.function.IntFunction<Map<String, INDArray>> extra,
                          BiConsumer<Integer, Map<String, INDArray>> perChunk, NativeArrays arrays) {
         int layers = policy.graph().config().numHiddenLayers();
         List<String> wanted = new ArrayList<>(outputs);
@@ -62,11 +59,11 @@ public record ChunkedPass(TrainingBatch batch, List<int[]> chunks) {
             wanted.add(DecoderGraph.presentKey(l));
             wanted.add(DecoderGraph.presentValue(l));
         }
-        Cache cache = null;
+        ChunkCache cache = null;
         for (int i = 0; i < chunks.size(); i++) {
             int[] c = chunks.get(i);
-            Map<String, INDArray> ph = batch.modelInputs(policy, allHard, c[0], c[1], cache == null ? null : cache.keys,
-                    cache == null ? null : cache.values);
+            Map<String, INDArray> ph = batch.modelInputs(policy, allHard, c[0], c[1], cache == null ? null : cache.keys(),
+                    cache == null ? null : cache.values());
             if (extra != null) ph.putAll(extra.apply(i));
             Map<String, INDArray> out = GraphRun.outputs(policy.graph().sd(), ph, wanted);
             ph.forEach((k, v) -> { if (!k.startsWith("past_key_values.")) NativeArrays.close(v); });
@@ -76,55 +73,10 @@ public record ChunkedPass(TrainingBatch batch, List<int[]> chunks) {
                 keys.add(out.remove(DecoderGraph.presentKey(l)));
                 values.add(out.remove(DecoderGraph.presentValue(l)));
             }
-            cache = new Cache(keys, values);
+            cache = new ChunkCache(keys, values);
             arrays.trackAll(out.values());
             perChunk.accept(i, out);
         }
         return cache;
-    }
-
-    /**
-     * Per layer, the keys and values of some columns, {@code [rows, Hkv, columns, D]}.
-     *
-     * @param keys   the keys, one array per layer
-     * @param values the values, one array per layer
-     */
-    public record Cache(List<INDArray> keys, List<INDArray> values) implements AutoCloseable {
-        /**
-         * The first {@code columns} positions, as fresh contiguous arrays.
-         *
-         * @param columns positions kept, from the first
-         * @return a new cache, to be closed by the caller
-         */
-        public Cache prefix(int columns) {
-            List<INDArray> k = new ArrayList<>(), v = new ArrayList<>();
-            INDArrayIndex all = NDArrayIndex.all(), first = NDArrayIndex.interval(0, columns);
-            for (int l = 0; l < keys.size(); l++) {
-                k.add(keys.get(l).get(all, all, first, all).dup('c'));
-                v.add(values.get(l).get(all, all, first, all).dup('c'));
-            }
-            return new Cache(k, v);
-        }
-
-        /**
-         * Zeros shaped as this cache's first {@code columns} positions (no gradient arrives from later chunks).
-         *
-         * @param graph   the decoder, for its layers, key-value heads, head size and data type
-         * @param rows    rows of the batch
-         * @param columns positions
-         * @return one {@code [rows, Hkv, columns, D]} array per layer
-         */
-        public static List<INDArray> zeros(DecoderGraph graph, int rows, int columns) {
-            var c = graph.config();
-            List<INDArray> z = new ArrayList<>();
-            for (int l = 0; l < c.numHiddenLayers(); l++) z.add(Nd4j.zeros(graph.parameters().dtype(), rows, c.numKeyValueHeads(), columns, c.headDim()));
-            return z;
-        }
-
-        @Override
-        public void close() {
-            keys.forEach(NativeArrays::close);
-            values.forEach(NativeArrays::close);
-        }
     }
 }

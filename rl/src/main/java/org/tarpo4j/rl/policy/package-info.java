@@ -3,6 +3,6 @@
  * what it samples ({@link org.tarpo4j.rl.policy.Completion}), and how a batch of samples is scored under it.
  *
  * <p>Stable API: {@link org.tarpo4j.rl.policy.Policy}, {@link org.tarpo4j.rl.policy.Completion}. Internal (may change without notice): {@code PolicyLoss},
- * {@code TrainingBatch}.
+ * {@code TrainingBatch}, {@code ChunkedPass}, {@code ChunkCache}.
  */
 package org.tarpo4j.rl.policy;

@@ -6,6 +6,7 @@ import org.tarpo4j.layers.core.Gradients;
 import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.rl.core.LossAggregation;
+import org.tarpo4j.rl.policy.ChunkCache;
 import org.tarpo4j.rl.policy.ChunkedPass;
 import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
@@ -154,12 +155,12 @@ final class PolicyGradient implements StepGradient {
         }
         try (NativeArrays scratch = new NativeArrays()) {
             // the cache of every column at the current weights, for the chunks after the first
-            ChunkedPass.Cache cache = pass.size() == 1 ? null
+            ChunkCache cache = pass.size() == 1 ? null
                     : pass.forward(policy, false, List.of(), null, (i, out) -> {}, scratch);
             List<INDArray> incomingKeys = null, incomingValues = null; // the gradient later chunks sent to this one's cache
             for (int i = pass.size() - 1; i >= 0; i--) {
                 int[] c = pass.chunks().get(i);
-                ChunkedPass.Cache before = c[0] == 0 ? null : cache.prefix(c[0]);
+                ChunkCache before = c[0] == 0 ? null : cache.prefix(c[0]);
                 Map<String, INDArray> ph = pass.batch().modelInputs(policy, false, c[0], c[1],
                         before == null ? null : before.keys(), before == null ? null : before.values());
                 mb.lossInputs().forEach((k, v) -> ph.put(k, Nd4j.createFromArray(TrainingBatch.columns(v, c[0], c[1]))));
@@ -172,8 +173,8 @@ final class PolicyGradient implements StepGradient {
                     ph.put(PolicyLoss.REF_TOKEN_LOGP, ref.get(PolicyLoss.TOKEN_LOGP));
                     if (policy.mode().hasRouter()) ph.put(PolicyLoss.REF_ROUTE_LOGP, ref.get(PolicyLoss.ROUTE_LOGP));
                 }
-                List<INDArray> gk = incomingKeys != null ? incomingKeys : ChunkedPass.Cache.zeros(graph, rows, c[1]);
-                List<INDArray> gv = incomingValues != null ? incomingValues : ChunkedPass.Cache.zeros(graph, rows, c[1]);
+                List<INDArray> gk = incomingKeys != null ? incomingKeys : ChunkCache.zeros(graph, rows, c[1]);
+                List<INDArray> gv = incomingValues != null ? incomingValues : ChunkCache.zeros(graph, rows, c[1]);
                 for (int l = 0; l < layers; l++) {
                     ph.put(PolicyLoss.cacheGradient(DecoderGraph.presentKey(l)), gk.get(l));
                     ph.put(PolicyLoss.cacheGradient(DecoderGraph.presentValue(l)), gv.get(l));

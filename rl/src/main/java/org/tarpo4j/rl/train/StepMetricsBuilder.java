@@ -67,7 +67,6 @@ final class StepMetricsBuilder {
         MemoryProbe memory = MemoryProbe.now();
         m.put("memory/rss_mb", memory.residentBytes() / 1e6);
         m.put("memory/peak_rss_mb", memory.peakResidentBytes() / 1e6);
-        m.put("memory/native_mb", memory.nativeBytes() / 1e6);
         m.put("memory/heap_mb", memory.heapBytes() / 1e6);
         return new StepMetrics(step, m);
     }
