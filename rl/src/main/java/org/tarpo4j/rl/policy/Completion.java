@@ -14,12 +14,22 @@ package org.tarpo4j.rl.policy;
  * @param routeLogProbs log ρ(d_t) under the sampling router (0 without a router)
  * @param stopped       true if a stop token ended it, false if it hit the length limit
  * @param text          the decoded completion (special tokens skipped), or null without a tokenizer
+ * @param tokenEntropies each step's entropy (nats) of the distribution v_t was sampled from, at the sampling
+ *                      temperature over the allowed ids (how unsure the model was; the routing view bins by it), or
+ *                      null where it was not recorded
  *
  * @serial exclude (serialised only to travel between the JVMs of one Spark run)
  */
 public record Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights,
-                         float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text)
+                         float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text,
+                         double[] tokenEntropies)
         implements java.io.Serializable { // Spark executors send their completions back to the trainer
+    /** A completion without per-step entropies ({@code tokenEntropies} null). */
+    public Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights, float[][] latentInputs,
+                      double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text) {
+        this(promptIndex, tokens, routes, softIds, softWeights, latentInputs, tokenLogProbs, routeLogProbs, stopped, text, null);
+    }
+
     /** @return the number of tokens, the stop token included */
     public int length() { return tokens.length; }
 
