@@ -60,6 +60,7 @@ public final class EmbeddedRun {
         c.topK = 0;
         c.maxCompletionLength = p.maxCompletionLength();
         c.actionBias = p.actionBias();
+        c.softTopK = p.softTopK();
         c.useLora = false;
         c.saveSteps = 0;
         c.logCompletionsSteps = Math.max(1, p.rlSteps() / 10);
