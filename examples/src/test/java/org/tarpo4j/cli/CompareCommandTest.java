@@ -90,6 +90,17 @@ class CompareCommandTest {
         JsonNode tarpo = o.get("aggregate").get("tarpo").get("after");
         assertEquals((after[0][1] + after[1][1]) / 2, tarpo.get("sampled_avg_at_k").asDouble(), 1e-12);
         assertTrue(tarpo.has("pass_at_k_ci95"));
+
+        // the report of the comparison: the paired table and the routing study over both seeds
+        var report = CliRunner.run("report", dir.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        String page = Files.readString(dir.resolve("report").resolve("report.html"));
+        assertTrue(page.contains("tarpo - grpo"), "paired differences in the report");
+        assertTrue(page.contains("Routing with uncertainty") && page.contains("in 2 run(s) (seeds)"), "both TARPO seeds");
+        for (String png : List.of("soft_by_chain_class.png", "soft_by_entropy.png", "soft_by_position.png", "accuracy_by_soft_share.png")) {
+            assertTrue(page.contains(png), png);
+            assertTrue(javax.imageio.ImageIO.read(dir.resolve("report").resolve(png).toFile()).getWidth() == 720, png);
+        }
     }
 
     @Test
