@@ -68,7 +68,9 @@ final class CompareCommand implements Callable<Integer> {
                 System.out.println(CliSupport.json(o));
             } else {
                 System.out.print(Comparison.table(result));
-                System.out.println("results: " + file + "; report: ./tarpo report " + dir);
+                Map<?, ?> time = (Map<?, ?>) result.get("time_s");
+                System.out.printf(java.util.Locale.ROOT, "wall time %.1f min (warm starts %.1f min); results: %s; report: ./tarpo report %s%n",
+                        (double) time.get("total") / 60, (double) time.get("warm_starts") / 60, file, dir);
             }
         }
         return 0;

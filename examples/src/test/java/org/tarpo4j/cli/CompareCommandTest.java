@@ -37,6 +37,8 @@ class CompareCommandTest {
         assertEquals(1, s.get("num_hidden_layers").asInt());
         assertEquals(32, s.get("intermediate_size").asInt(), "the tiny preset's MLP ratio, 64/32");
         assertEquals("per_seed", s.get("warm_start").asText());
+        double total = o.get("time_s").get("total").asDouble(), warmTime = o.get("time_s").get("warm_starts").asDouble();
+        assertTrue(warmTime > 0 && total > warmTime, "wall time, warm starts trained: " + o.get("time_s"));
         assertEquals("tiny-ops1-1-operand5-d16-sft40", o.get("preset").asText());
         Path dir = Path.of(o.get("results").asText()).getParent();
         JsonNode file = JSON.readTree(dir.resolve("compare.json").toFile());

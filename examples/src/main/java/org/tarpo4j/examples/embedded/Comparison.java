@@ -42,8 +42,11 @@ public final class Comparison {
         Files.createDirectories(dir);
         Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
         Map<String, Object> warmStartBySeed = new LinkedHashMap<>();
+        long start = System.nanoTime(), warmNanos = 0;
         for (int seed = 0; seed < seeds; seed++) {
+            long w = System.nanoTime();
             Path warm = warmStarts.forSeed(seed);
+            warmNanos += System.nanoTime() - w;
             warmStartBySeed.put(Integer.toString(seed), warm.toString());
             for (String method : methods) {
                 Path runDir = dir.resolve(method + "-seed" + seed);
@@ -64,6 +67,11 @@ public final class Comparison {
         out.put("settings", settings);
         out.put("aggregate", aggregate);
         out.put("paired", ComparisonStatistics.paired(runs));
+        // the study's wall time, warm starts (trained or taken from the cache) included
+        Map<String, Object> time = new LinkedHashMap<>();
+        time.put("warm_starts", warmNanos / 1e9);
+        time.put("total", (System.nanoTime() - start) / 1e9);
+        out.put("time_s", time);
         out.put("runs", runs);
         Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(out));
         return out;
