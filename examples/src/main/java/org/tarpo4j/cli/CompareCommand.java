@@ -69,7 +69,8 @@ final class CompareCommand implements Callable<Integer> {
             } else {
                 System.out.print(Comparison.table(result));
                 Map<?, ?> time = (Map<?, ?>) result.get("time_s");
-                System.out.printf(java.util.Locale.ROOT, "wall time %.1f min (warm starts %.1f min); results: %s; report: ./tarpo report %s%n",
+                System.out.printf(java.util.Locale.ROOT,
+                        "wall time %.1f min (warm starts %.1f min); results: %s; report: ./tarpo report %s%n",
                         (double) time.get("total") / 60, (double) time.get("warm_starts") / 60, file, dir);
             }
         }

@@ -9,30 +9,35 @@ import picocli.CommandLine.Option;
  */
 final class TaskKnobs {
     @Option(names = {"--operations"}, paramLabel = "N|MIN-MAX",
-            description = "operations per problem, e.g. 4-5 (default: the preset's, 2-3)")
+            description = "operations per problem, e.g. 4-5 (default: the preset's; 2-3 in the default preset)")
     String operations;
 
-    @Option(names = {"--max_operand", "--max-operand"}, description = "operands are drawn from 1..N (default: the preset's, 9)")
+    @Option(names = {"--max_operand", "--max-operand"}, description = "operands are drawn from 1..N "
+            + "(default: the preset's; 9 in the default preset)")
     Integer maxOperand;
 
     @Option(names = {"--hidden_size", "--hidden-size"}, description = "model width d; heads stay, the MLP keeps its ratio to d "
-            + "(default: the preset's, 64)")
+            + "(default: the preset's; 64 in the default preset)")
     Integer hiddenSize;
 
-    @Option(names = {"--num_hidden_layers", "--num-hidden-layers"}, description = "model depth (default: the preset's, 2)")
+    @Option(names = {"--num_hidden_layers", "--num-hidden-layers"}, description = "model depth "
+            + "(default: the preset's; 2 in the default preset)")
     Integer numHiddenLayers;
 
-    @Option(names = {"--action_bias", "--action-bias"}, description = "the router's initial bias b0 (default: the preset's, 2.2)")
+    @Option(names = {"--action_bias", "--action-bias"}, description = "the router's initial bias b0 "
+            + "(default: the preset's; 2.2 in the default preset)")
     Double actionBias;
 
-    @Option(names = {"--soft_top_k", "--soft-top-k"}, description = "k of the soft input's top-k mixture (default: the preset's, 10)")
+    @Option(names = {"--soft_top_k", "--soft-top-k"}, description = "k of the soft input's top-k mixture "
+            + "(default: the preset's; 10 in the default preset)")
     Integer softTopK;
 
-    @Option(names = {"--max_steps", "--max-steps"}, description = "RL steps per run (default: the preset's, 150)")
+    @Option(names = {"--max_steps", "--max-steps"}, description = "RL steps per run "
+            + "(default: the preset's; 150 in the default preset)")
     Integer maxSteps;
 
     @Option(names = {"--sft_max_steps", "--sft-max-steps"}, description = "cap on the warm start's supervised steps "
-            + "(default: the preset's, 1000)")
+            + "(default: the preset's; 1000 in the default preset)")
     Integer sftMaxSteps;
 
     PresetOverrides overrides() {

@@ -114,7 +114,9 @@ public final class ArithmeticTask {
      * @throws IllegalArgumentException for a config that allows negative steps: a minus sign can make a chain longer
      */
     public static String longestReference(Config config) {
-        if (!config.noNegative()) throw new IllegalArgumentException("the longest reference is known only without negative steps: " + config);
+        if (!config.noNegative()) {
+            throw new IllegalArgumentException("the longest reference is known only without negative steps: " + config);
+        }
         return allMultiplications(config).solve().completion();
     }
 

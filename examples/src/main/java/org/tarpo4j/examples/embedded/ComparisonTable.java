@@ -31,7 +31,8 @@ public final class ComparisonTable {
         b.append(String.format(Locale.ROOT, "%-16s %-16s %-16s %s%n", "difference", "avg@k", "pass@k", "avg@k per seed"));
         paired.forEach((name, v) -> {
             Map<String, Object> byMetric = (Map<String, Object>) v;
-            Map<String, Object> avg = (Map<String, Object>) byMetric.get("sampled_avg_at_k"), pass = (Map<String, Object>) byMetric.get("pass_at_k");
+            Map<String, Object> avg = (Map<String, Object>) byMetric.get("sampled_avg_at_k");
+            Map<String, Object> pass = (Map<String, Object>) byMetric.get("pass_at_k");
             StringBuilder perSeed = new StringBuilder();
             for (Object d : perSeed(avg.get("per_seed"))) {
                 if (perSeed.length() > 0) perSeed.append(" / ");

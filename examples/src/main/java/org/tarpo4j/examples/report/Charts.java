@@ -81,12 +81,13 @@ final class Charts {
         CategoryChart c = new CategoryChartBuilder().width(720).height(400).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setOverlapped(true); // the three series share each category's x, not side by side as bars
         c.getStyler().setYAxisDecimalPattern(AXIS_NUMBERS);
         Color color = PALETTE[0];
         c.addSeries("estimate", categories, gaps(estimate)).setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color).setLineColor(color);
-        c.addSeries("95% interval, low", categories, gaps(low)).setMarker(SeriesMarkers.NONE).setLineColor(color)
+        c.addSeries("95% interval", categories, gaps(low)).setMarker(SeriesMarkers.NONE).setLineColor(color)
                 .setLineStyle(SeriesLines.DASH_DASH);
-        c.addSeries("95% interval, high", categories, gaps(high)).setMarker(SeriesMarkers.NONE).setLineColor(color)
+        c.addSeries("95% interval (high end)", categories, gaps(high)).setMarker(SeriesMarkers.NONE).setLineColor(color)
                 .setLineStyle(SeriesLines.DASH_DASH).setShowInLegend(false);
         BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
