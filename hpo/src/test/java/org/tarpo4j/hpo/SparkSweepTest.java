@@ -34,7 +34,7 @@ class SparkSweepTest {
     }
 
     private static SweepDefinition grid(String master) {
-        return new SweepDefinition(SweepDefinition.Search.GRID, null, 2, 0, "peak", Map.of("maxSteps", "7"),
+        return new SweepDefinition(SweepDefinition.Search.GRID, null, 2, 0, "peak", Map.of("max_steps", "7"),
                 List.of(ParameterRange.of(SweepParameter.ACTION_BIAS, 0.85, 2.2, 4.6),
                         ParameterRange.between(SweepParameter.BETA, 1e-3, 1e-2, true)), master);
     }
