@@ -24,7 +24,20 @@ public record Completion(int promptIndex, int[] tokens, int[] routes, int[][] so
                          float[][] latentInputs, double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text,
                          double[] tokenEntropies)
         implements java.io.Serializable { // Spark executors send their completions back to the trainer
-    /** A completion without per-step entropies ({@code tokenEntropies} null). */
+    /**
+     * A completion without per-step entropies ({@code tokenEntropies} null), as built before they were recorded.
+     *
+     * @param promptIndex   which prompt of the batch it answers
+     * @param tokens        sampled ids
+     * @param routes        1 where the input for the token's position was soft, else 0
+     * @param softIds       the top-k ids where the input was soft or mixed
+     * @param softWeights   their weights
+     * @param latentInputs  the vectors fed at soft steps with hidden-state soft inputs, else null
+     * @param tokenLogProbs log-probs of the tokens under the sampling policy
+     * @param routeLogProbs log-probs of the routes under the sampling router
+     * @param stopped       whether a stop token ended it
+     * @param text          the decoded completion, or null
+     */
     public Completion(int promptIndex, int[] tokens, int[] routes, int[][] softIds, float[][] softWeights, float[][] latentInputs,
                       double[] tokenLogProbs, double[] routeLogProbs, boolean stopped, String text) {
         this(promptIndex, tokens, routes, softIds, softWeights, latentInputs, tokenLogProbs, routeLogProbs, stopped, text, null);
