@@ -106,6 +106,36 @@ public final class ArithmeticTask {
         return 1 + rng.nextInt(config.maxOperand());
     }
 
+    /**
+     * The longest reference completion the config can produce: {@code maxOps} multiplications of {@code maxOperand}
+     * (every number in the chain as long as it can be; an exhaustive search of small configs finds none longer).
+     * Sizes the completion budget of a task with more operations or larger operands.
+     *
+     * @throws IllegalArgumentException for a config that allows negative steps: a minus sign can make a chain longer
+     */
+    public static String longestReference(Config config) {
+        if (!config.noNegative()) {
+            throw new IllegalArgumentException("the longest reference is known only without negative steps: " + config);
+        }
+        return allMultiplications(config).solve().completion();
+    }
+
+    /** The longest prompt text of the config: {@code maxOps + 1} operands of {@code maxOperand}'s width. */
+    public static String longestPrompt(Config config) {
+        return prompt(allMultiplications(config).text());
+    }
+
+    private static Expression allMultiplications(Config config) {
+        List<Long> operands = new ArrayList<>();
+        List<Character> ops = new ArrayList<>();
+        operands.add((long) config.maxOperand());
+        for (int i = 0; i < config.maxOps(); i++) {
+            ops.add('*');
+            operands.add((long) config.maxOperand());
+        }
+        return new Expression(operands, ops);
+    }
+
     /** {@link #heldOut(int, long)} with the config's seed. */
     public List<Problem> heldOut(int n) {
         return heldOut(n, config.seed());

@@ -2,7 +2,6 @@ package org.tarpo4j.examples.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.tarpo4j.rl.eval.PassAtK;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * GRPO, HRPO and TARPO (and COCONUT's supervised curriculum) from the same warm start with the same rollout budget and seeds, each evaluated on the same
- * held-out problems; {@value #FILE} holds every run's summary and the per-method aggregate (mean over seeds with a
- * 95% interval over seeds, or the evaluation's own interval with one seed).
+ * GRPO, HRPO and TARPO (and COCONUT's supervised curriculum) with the same rollout budget: for each seed every method
+ * starts from the same warm start with the same RL seed (so training problems and sampling streams match) and is
+ * evaluated on the same held-out problems with the same evaluation seed. {@value #FILE} holds the settings, every run's
+ * summary, each method's aggregate ({@link ComparisonStatistics#aggregate}) and the paired per-seed differences against
+ * GRPO ({@link ComparisonStatistics#paired}).
  */
 public final class Comparison {
     public static final String FILE = "compare.json";
@@ -24,82 +25,84 @@ public final class Comparison {
 
     private Comparison() {}
 
+    /** The warm start a seed's runs start from, trained first if it is not cached yet. */
+    @FunctionalInterface
+    public interface WarmStarts {
+        Path forSeed(long seed) throws IOException;
+    }
+
+    /** Every seed from one warm start, {@link WarmStartMode#SHARED}. */
+    public static Map<String, Object> run(EmbeddedTask task, Path warmStart, Path dir, List<String> methods, int seeds) throws IOException {
+        return run(task, seed -> warmStart, WarmStartMode.SHARED, dir, methods, seeds);
+    }
+
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> run(EmbeddedTask task, Path warmStart, Path dir, List<String> methods, int seeds)
-            throws IOException {
+    public static Map<String, Object> run(EmbeddedTask task, WarmStarts warmStarts, WarmStartMode mode, Path dir, List<String> methods,
+                                          int seeds) throws IOException {
         Files.createDirectories(dir);
         Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
+        Map<String, Object> warmStartBySeed = new LinkedHashMap<>();
+        long start = System.nanoTime(), warmNanos = 0;
         for (int seed = 0; seed < seeds; seed++) {
+            long w = System.nanoTime();
+            Path warm = warmStarts.forSeed(seed);
+            warmNanos += System.nanoTime() - w;
+            warmStartBySeed.put(Integer.toString(seed), warm.toString());
             for (String method : methods) {
                 Path runDir = dir.resolve(method + "-seed" + seed);
                 System.err.printf(Locale.ROOT, "== %s, seed %d -> %s%n", method, seed, runDir); // progress, not the result
-                Map<String, Object> summary = method.equals("coconut") ? CoconutRun.run(task, warmStart, runDir, seed)
-                        : EmbeddedRun.run(task, warmStart, runDir, method, seed);
+                Map<String, Object> summary = method.equals("coconut") ? CoconutRun.run(task, warm, runDir, seed)
+                        : EmbeddedRun.run(task, warm, runDir, method, seed);
                 runs.computeIfAbsent(method, m -> new ArrayList<>()).add(summary);
             }
         }
         Map<String, Object> aggregate = new LinkedHashMap<>();
-        runs.forEach((method, list) -> aggregate.put(method, aggregate(list)));
+        runs.forEach((method, list) -> aggregate.put(method, ComparisonStatistics.aggregate(list)));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("preset", task.preset().name());
         out.put("seeds", seeds);
         out.put("methods", methods);
+        Map<String, Object> settings = settings(task.preset(), mode);
+        settings.put("warm_starts", warmStartBySeed);
+        out.put("settings", settings);
         out.put("aggregate", aggregate);
+        out.put("paired", ComparisonStatistics.paired(runs));
+        // the study's wall time, warm starts (trained or taken from the cache) included
+        Map<String, Object> time = new LinkedHashMap<>();
+        time.put("warm_starts", warmNanos / 1e9);
+        time.put("total", (System.nanoTime() - start) / 1e9);
+        out.put("time_s", time);
         out.put("runs", runs);
         Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(out));
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> aggregate(List<Map<String, Object>> runs) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        for (String when : List.of("before", "after")) {
-            double[] sampled = new double[runs.size()], greedy = new double[runs.size()], pass = new double[runs.size()],
-                    soft = new double[runs.size()];
-            double singleCi = Double.NaN;
-            for (int i = 0; i < runs.size(); i++) {
-                Map<String, Object> s = (Map<String, Object>) runs.get(i).get(when);
-                sampled[i] = ((Number) s.get("sampled_avg_at_k")).doubleValue();
-                greedy[i] = ((Number) s.get("greedy")).doubleValue();
-                pass[i] = ((Number) s.get("pass_at_k")).doubleValue();
-                soft[i] = ((Number) s.get("soft_ratio")).doubleValue();
-                singleCi = ((Number) s.get("sampled_ci95")).doubleValue();
-            }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("sampled_avg_at_k", mean(sampled));
-            // over seeds when they differ; identical values (one seed, or the shared warm start before RL) have only
-            // the evaluation's own interval over problems
-            boolean varies = java.util.Arrays.stream(sampled).distinct().count() > 1;
-            m.put("sampled_ci95", varies ? PassAtK.halfWidth95(sampled) : singleCi);
-            m.put("greedy", mean(greedy));
-            m.put("pass_at_k", mean(pass));
-            m.put("soft_ratio", mean(soft));
-            m.put("per_seed_sampled", sampled);
-            a.put(when, m);
-        }
-        return a;
+    /** What the runs of a comparison share, under the trainer config's and Hugging Face's key names where they exist. */
+    static Map<String, Object> settings(EmbeddedPreset p, WarmStartMode mode) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("min_operations", p.task().minOps());
+        s.put("max_operations", p.task().maxOps());
+        s.put("max_operand", p.task().maxOperand());
+        s.put("hidden_size", p.hidden());
+        s.put("num_hidden_layers", p.layers());
+        s.put("num_attention_heads", p.heads());
+        s.put("num_key_value_heads", p.kvHeads());
+        s.put("intermediate_size", p.intermediate());
+        s.put("action_bias", p.actionBias());
+        s.put("soft_top_k", p.softTopK());
+        s.put("max_steps", p.rlSteps());
+        s.put("prompts_per_step", p.promptsPerStep());
+        s.put("num_generations", p.numGenerations());
+        s.put("max_completion_length", p.maxCompletionLength());
+        s.put("sft_max_steps", p.sftMaxSteps());
+        s.put("eval_problems", p.evalProblems());
+        s.put("eval_samples", p.evalSamples());
+        s.put("warm_start", mode.id());
+        return s;
     }
 
-    /** The aggregate as a table (percentages). */
-    @SuppressWarnings("unchecked")
+    /** The comparison as a text table ({@link ComparisonTable}). */
     public static String table(Map<String, Object> comparison) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-6s %-22s %-22s %-10s %-10s %-10s%n", "method", "sampled avg@k before", "sampled avg@k after",
-                "greedy", "pass@k", "soft"));
-        ((Map<String, Object>) comparison.get("aggregate")).forEach((method, v) -> {
-            Map<String, Object> before = (Map<String, Object>) ((Map<String, Object>) v).get("before");
-            Map<String, Object> after = (Map<String, Object>) ((Map<String, Object>) v).get("after");
-            b.append(String.format(Locale.ROOT, "%-6s %6.1f ± %-13.1f %6.1f ± %-13.1f %-10.1f %-10.1f %-10.3f%n", method,
-                    100 * (double) before.get("sampled_avg_at_k"), 100 * (double) before.get("sampled_ci95"),
-                    100 * (double) after.get("sampled_avg_at_k"), 100 * (double) after.get("sampled_ci95"),
-                    100 * (double) after.get("greedy"), 100 * (double) after.get("pass_at_k"), (double) after.get("soft_ratio")));
-        });
-        return b.toString();
-    }
-
-    private static double mean(double[] x) {
-        double s = 0;
-        for (double v : x) s += v;
-        return s / x.length;
+        return ComparisonTable.of(comparison);
     }
 }

@@ -60,6 +60,7 @@ public final class EmbeddedRun {
         c.topK = 0;
         c.maxCompletionLength = p.maxCompletionLength();
         c.actionBias = p.actionBias();
+        c.softTopK = p.softTopK();
         c.useLora = false;
         c.saveSteps = 0;
         c.logCompletionsSteps = Math.max(1, p.rlSteps() / 10);
@@ -136,7 +137,14 @@ public final class EmbeddedRun {
         return m;
     }
 
-    /** Held-out completions after RL with their routes, for the report's routing view. */
+    /** Entropies to 1e-4 nats: the routing view bins them far more coarsely, and the file stays a quarter the size. */
+    static double[] rounded(double[] entropies) {
+        double[] out = new double[entropies.length];
+        for (int i = 0; i < out.length; i++) out[i] = Math.round(entropies[i] * 1e4) / 1e4;
+        return out;
+    }
+
+    /** Held-out completions after RL with their routes and each step's entropy, for the report's routing view. */
     private static void writeCompletions(Path runDir, EmbeddedTask task, List<Problem> eval, List<Completion> samples, int k)
             throws IOException {
         StringBuilder b = new StringBuilder();
@@ -151,6 +159,7 @@ public final class EmbeddedRun {
             for (int id : c.tokens()) tokens.add(text.token(id));
             row.put("tokens", tokens);
             row.put("routes", c.routes());
+            if (c.tokenEntropies() != null) row.put("entropies", rounded(c.tokenEntropies()));
             row.put("reward", ArithmeticTask.reward().score(c.text(), p.answer()));
             b.append(JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(row)).append('\n');
         }

@@ -73,9 +73,17 @@ public final class EmbeddedTask implements AutoCloseable {
     public ModelConfig modelConfig() {
         int headDim = preset.hidden() / preset.heads();
         return new ModelConfig("qwen2", preset.hidden(), preset.layers(), preset.heads(), preset.kvHeads(), headDim,
-                preset.intermediate(), ArithmeticTokenizer.VOCAB_SIZE, 1e-6, 10000.0, RopeScaling.NONE, 128, true, true,
+                preset.intermediate(), ArithmeticTokenizer.VOCAB_SIZE, 1e-6, 10000.0, RopeScaling.NONE, contextLength(preset), true, true,
                 false, false, ArithmeticTokenizer.BOS_ID, List.of(ArithmeticTokenizer.EOS_ID), ArithmeticTokenizer.PAD_ID,
                 "float32");
+    }
+
+    /**
+     * The model's context: 128 positions, or the longest prompt (with its BOS) and the completion budget when a task
+     * with more operations needs more (rotary positions: nothing is learned per position).
+     */
+    static int contextLength(EmbeddedPreset preset) {
+        return Math.max(128, 1 + ArithmeticTask.longestPrompt(preset.task()).length() + preset.maxCompletionLength());
     }
 
     /** A fresh model of the task's shape, with the tokenizer attached so checkpoints carry it. */

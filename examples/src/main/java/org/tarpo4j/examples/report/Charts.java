@@ -3,10 +3,12 @@ package org.tarpo4j.examples.report;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
@@ -68,6 +70,33 @@ final class Charts {
             c.addSeries(series.get(s), categories, v, e);
         }
         BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * A ratio per category with its (possibly asymmetric) 95% interval: the estimate as a line with markers, the
+     * interval's ends as dashed lines; categories without data are left empty. XChart's error bars are symmetric only.
+     */
+    static void intervals(Path png, String title, String xLabel, String yLabel, List<String> categories, double[] estimate,
+                          double[] low, double[] high) throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(720).height(400).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setOverlapped(true); // the three series share each category's x, not side by side as bars
+        c.getStyler().setYAxisDecimalPattern(AXIS_NUMBERS);
+        Color color = PALETTE[0];
+        c.addSeries("estimate", categories, gaps(estimate)).setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color).setLineColor(color);
+        c.addSeries("95% interval", categories, gaps(low)).setMarker(SeriesMarkers.NONE).setLineColor(color)
+                .setLineStyle(SeriesLines.DASH_DASH);
+        c.addSeries("95% interval (high end)", categories, gaps(high)).setMarker(SeriesMarkers.NONE).setLineColor(color)
+                .setLineStyle(SeriesLines.DASH_DASH).setShowInLegend(false);
+        BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** NaN (no data) as a gap. */
+    private static List<Double> gaps(double[] v) {
+        List<Double> out = new java.util.ArrayList<>();
+        for (double x : v) out.add(Double.isNaN(x) ? null : x);
+        return out;
     }
 
     static double[] movingAverage(double[] x, int window) {

@@ -1,17 +1,25 @@
 package org.tarpo4j.examples.report;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.tarpo4j.examples.embedded.ComparisonTable;
+import org.tarpo4j.examples.stats.ClusteredBootstrap;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The report page. */
 final class Html {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
     private Html() {}
 
-    static String page(Path dir, List<RunData> runs, JsonNode comparison, RunData routed, RoutingStats stats, int smooth,
-                       boolean klTerm, HyperParameters hyper) {
+    static String page(Path dir, List<RunData> runs, JsonNode comparison, RunData routed, RoutingStats stats,
+                       RoutingUncertainty uncertainty, int smooth, boolean klTerm, HyperParameters hyper) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tarpo4j report</title><style>")
                 .append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}")
@@ -31,8 +39,9 @@ final class Html {
         }
         b.append("</table>");
         if (comparison != null) {
-            b.append("<h3>Per method (").append(comparison.get("seeds").asInt()).append(" seed(s); interval over seeds when more than one)</h3><pre>");
-            b.append(esc(aggregateTable(comparison))).append("</pre>");
+            b.append("<h3>Per method (").append(comparison.get("seeds").asInt()).append(" seed(s); 95% t interval over seeds when ")
+                    .append("more than one) and paired differences against GRPO</h3><pre>");
+            b.append(esc(ComparisonTable.of(JSON.convertValue(comparison, MAP)))).append("</pre>");
         }
         b.append("<img src=\"accuracy.png\">");
 
@@ -55,7 +64,9 @@ final class Html {
                 b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d%s</td><td>%.3f</td></tr>", c.name().toLowerCase(Locale.ROOT),
                         stats.steps(c), stats.steps(c) < RoutingStats.FEW_STEPS ? " (few)" : "", stats.softRatio(c)));
             }
-            b.append("</table><img src=\"soft_by_class.png\"><h3>Completions</h3>");
+            b.append("</table><img src=\"soft_by_class.png\">");
+            if (uncertainty != null) uncertainty(b, uncertainty);
+            b.append("<h3>Completions</h3>");
             int shown = 0;
             for (JsonNode row : routed.heldOut()) {
                 if (shown++ >= 40) break;
@@ -97,17 +108,29 @@ final class Html {
                 100 * accuracy.get("sampled_ci95").asDouble());
     }
 
-    private static String aggregateTable(JsonNode comparison) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-6s %-22s %-22s %-8s %-8s%n", "method", "sampled before", "sampled after", "greedy", "soft"));
-        comparison.get("aggregate").fields().forEachRemaining(e -> {
-            JsonNode be = e.getValue().get("before"), af = e.getValue().get("after");
-            b.append(String.format(Locale.ROOT, "%-6s %6.1f ± %-13.1f %6.1f ± %-13.1f %-8.1f %-8.3f%n", e.getKey(),
-                    100 * be.get("sampled_avg_at_k").asDouble(), 100 * be.get("sampled_ci95").asDouble(),
-                    100 * af.get("sampled_avg_at_k").asDouble(), 100 * af.get("sampled_ci95").asDouble(),
-                    100 * af.get("greedy").asDouble(), af.get("soft_ratio").asDouble()));
-        });
-        return b.toString();
+    /** The routing study's views: a table and a plot each, intervals from resampling seeds, then problems. */
+    private static void uncertainty(StringBuilder b, RoutingUncertainty u) {
+        b.append("<h3>Routing with uncertainty</h3><p>Over TARPO's held-out completions after RL in ").append(u.seeds())
+                .append(" run(s) (seeds) of up to ").append(u.problems()).append(" problems each; freely routed steps only. ")
+                .append("95% intervals: percentile bootstrap, ").append(RoutingUncertainty.RESAMPLES)
+                .append(" resamples of the seeds and, within each, of its problems with all their completions (seed ")
+                .append(RoutingUncertainty.SEED).append("). Entropy: of the distribution the step's token was sampled from ")
+                .append("(nats, at the sampling temperature). Position: (t + &frac12;)/n among a completion's n freely routed ")
+                .append("steps. A bin with fewer than ").append(RoutingStats.FEW_STEPS).append(" steps or completions is marked.</p>");
+        for (RoutingUncertainty.View v : u.views()) {
+            boolean accuracy = v.yLabel().equals("accuracy");
+            b.append("<h4>").append(esc(v.title())).append("</h4><table><tr><th>").append(esc(v.xLabel())).append("</th><th>")
+                    .append(accuracy ? "completions" : "steps").append("</th><th>").append(esc(v.yLabel()))
+                    .append("</th><th>95% interval</th></tr>");
+            for (int i = 0; i < v.bins().size(); i++) {
+                ClusteredBootstrap.Ratio r = v.ratios()[i];
+                long n = Math.round(r.denominator());
+                b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d%s</td><td>%s</td><td>%s</td></tr>", esc(v.bins().get(i)), n,
+                        n < RoutingStats.FEW_STEPS ? " (few)" : "", n == 0 ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio()),
+                        n == 0 || Double.isNaN(r.low()) ? "-" : String.format(Locale.ROOT, "%.3f-%.3f", r.low(), r.high())));
+            }
+            b.append("</table><img src=\"").append(v.file()).append("\">");
+        }
     }
 
     static String esc(String s) {

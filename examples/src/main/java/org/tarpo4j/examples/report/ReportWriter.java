@@ -15,8 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * An HTML report of a run directory ({@code train}'s) or a comparison directory ({@code compare}'s): training curves,
- * held-out accuracy with 95% intervals, and the routing view (held-out completions with soft steps highlighted, and
- * the soft ratio per token class). Writes {@value #HTML} and its PNGs under {@code DIR/report/}.
+ * held-out accuracy with 95% intervals (and a comparison's paired differences), and the routing view (held-out
+ * completions with soft steps highlighted, the soft ratio per token class, and over TARPO's runs the soft ratio by
+ * token class, entropy and position and the accuracy by soft share, with bootstrap intervals over seeds and problems:
+ * {@link RoutingUncertainty}). Writes {@value #HTML} and its PNGs under {@code DIR/report/}.
  */
 public final class ReportWriter {
     public static final String HTML = "report.html";
@@ -64,8 +66,25 @@ public final class ReportWriter {
             Charts.bars(out.resolve("soft_by_class.png"), "Soft ratio by token class (" + routed.name() + ", held-out)", "soft ratio",
                     classes, List.of(routed.mode()), v, null);
         }
+        // every TARPO run's held-out completions: one seed each, for the intervals over seeds and problems
+        List<List<JsonNode>> tarpo = runs.stream().filter(r -> r.mode().equals("tarpo") && !r.heldOut().isEmpty()).map(RunData::heldOut).toList();
+        RoutingUncertainty uncertainty = tarpo.isEmpty() ? null : RoutingUncertainty.of(tarpo, "####");
+        if (uncertainty != null) {
+            for (RoutingUncertainty.View v : uncertainty.views()) {
+                int n = v.ratios().length;
+                double[] est = new double[n], lo = new double[n], hi = new double[n];
+                for (int i = 0; i < n; i++) {
+                    est[i] = v.ratios()[i].ratio();
+                    lo[i] = v.ratios()[i].low();
+                    hi[i] = v.ratios()[i].high();
+                }
+                Charts.intervals(out.resolve(v.file()), v.title() + " (TARPO, " + uncertainty.seeds() + " seed(s))", v.xLabel(), v.yLabel(),
+                        v.bins(), est, lo, hi);
+            }
+        }
         Path html = out.resolve(HTML);
-        Files.writeString(html, Html.page(dir, runs, comparison, routed, stats, smooth, !withKl.isEmpty(), HyperParameters.of(runs)));
+        Files.writeString(html, Html.page(dir, runs, comparison, routed, stats, uncertainty, smooth, !withKl.isEmpty(),
+                HyperParameters.of(runs)));
         return html;
     }
 

@@ -191,6 +191,45 @@ class ArithmeticTaskTest {
     }
 
     @Test
+    void theLongestReferenceAndPromptAreTheAllMultiplicationChain() {
+        // by hand: 9*9=81, 81*9=729, 729*9=6561 #### 6561 (38 characters) and "Compute 9*9*9*9." (16)
+        assertEquals("9*9=81, 81*9=729, 729*9=6561 #### 6561", ArithmeticTask.longestReference(ArithmeticTask.Config.DEFAULT));
+        assertEquals(38, ArithmeticTask.longestReference(ArithmeticTask.Config.DEFAULT).length());
+        assertEquals("Compute 9*9*9*9.", ArithmeticTask.longestPrompt(ArithmeticTask.Config.DEFAULT));
+        assertEquals("Compute 12*12.", ArithmeticTask.longestPrompt(new ArithmeticTask.Config(1, 1, 12, true, 0)));
+        // with negative steps a sign can make it longer (5*5=25, 25*5=125, 1-125=-124 #### -124): refused
+        assertThrows(IllegalArgumentException.class, () -> ArithmeticTask.longestReference(new ArithmeticTask.Config(1, 3, 5, false, 0)));
+        // exhaustively: no expression of the config's operations without negative steps is longer
+        for (ArithmeticTask.Config c : List.of(new ArithmeticTask.Config(1, 3, 9, true, 0), new ArithmeticTask.Config(4, 4, 3, true, 0),
+                new ArithmeticTask.Config(2, 2, 14, true, 0))) {
+            int longest = ArithmeticTask.longestReference(c).length();
+            for (int n = c.minOps(); n <= c.maxOps(); n++) {
+                int[] digits = new int[n + 1];
+                int[] ops = new int[n];
+                do {
+                    List<Long> operands = new ArrayList<>();
+                    for (int d : digits) operands.add(d + 1L);
+                    do {
+                        List<Character> o = new ArrayList<>();
+                        for (int op : ops) o.add("+-*".charAt(op));
+                        Expression.Solution sol = expr(operands, o).solve();
+                        if (!sol.goesNegative()) assertTrue(sol.completion().length() <= longest, c + ": " + sol.completion());
+                    } while (next(ops, 3));
+                } while (next(digits, c.maxOperand()));
+            }
+        }
+    }
+
+    /** The next combination in odometer order; false after the last. */
+    private static boolean next(int[] digits, int base) {
+        for (int i = digits.length - 1; i >= 0; i--) {
+            if (++digits[i] < base) return true;
+            digits[i] = 0;
+        }
+        return false;
+    }
+
+    @Test
     void promptAndCompletionIds() {
         Problem p = new Problem("arith:9*1-2", "Compute 9*1-2.", "7", "9*1=9, 9-2=7 #### 7");
         int[] prompt = ArithmeticTokenizer.promptIds(tok, p);

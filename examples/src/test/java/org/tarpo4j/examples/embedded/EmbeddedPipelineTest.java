@@ -46,7 +46,8 @@ class EmbeddedPipelineTest {
 
             Path html = ReportWriter.write(dir);
             String page = Files.readString(html);
-            for (String png : List.of("reward.png", "soft_ratio.png", "completion_length.png", "accuracy.png", "soft_by_class.png")) {
+            for (String png : List.of("reward.png", "soft_ratio.png", "completion_length.png", "accuracy.png", "soft_by_class.png",
+                    "soft_by_chain_class.png", "soft_by_entropy.png", "soft_by_position.png", "accuracy_by_soft_share.png")) {
                 assertTrue(Files.size(html.resolveSibling(png)) > 1000, png);
                 assertTrue(page.contains(png), png);
             }

@@ -129,7 +129,7 @@ public final class MixedRollout {
         int[] tokens = row.tokens();
         return new Completion(promptIndex, tokens, row.routes(), row.softIds(), row.softWeights(),
                 hiddenSoftInputs ? row.latentInputs() : null, row.tokenLogProbs(), row.routeLogProbs(), row.stopped(),
-                text == null ? null : text.decode(tokens));
+                text == null ? null : text.decode(tokens), row.tokenEntropies());
     }
 
     /** Each row's answer marker, watched in its text as it grows (never seen without a text decoder). */

@@ -6,6 +6,7 @@ import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.generation.GenerationConfig;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
+import org.tarpo4j.models.training.TokenLogProbs;
 import org.tarpo4j.rl.RlTestModels;
 import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.policy.Policy;
@@ -41,14 +42,19 @@ class MixedRolloutTest {
         Map<String, INDArray> ph = batch.modelInputs(policy, false);
         ph.put(PolicyLoss.COMPLETION_MASK, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.completionMask));
         if (routes) ph.put(PolicyLoss.ROUTE_TARGETS, org.nd4j.linalg.factory.Nd4j.createFromArray(batch.routeTargets));
-        List<String> outs = routes ? List.of(PolicyLoss.TOKEN_LOGP, PolicyLoss.ROUTE_LOGP) : List.of(PolicyLoss.TOKEN_LOGP);
+        List<String> outs = new ArrayList<>(List.of(PolicyLoss.TOKEN_LOGP, TokenLogProbs.TOKEN_ENTROPY));
+        if (routes) outs.add(PolicyLoss.ROUTE_LOGP);
         Map<String, INDArray> out = policy.graph().sd().output(ph, outs);
+        int width = batch.completionMask[0].length;
         double gap = 0;
         for (int r = 0; r < cs.size(); r++) {
             Completion c = cs.get(r);
+            assertEquals(c.length(), c.tokenEntropies().length);
             for (int t = 0; t < c.length(); t++) {
                 int col = batch.promptWidth + t - 1;
                 gap = Math.max(gap, Math.abs(out.get(PolicyLoss.TOKEN_LOGP).getDouble(r, col) - c.tokenLogProbs()[t]));
+                // the entropy the rollout records is the one the training forward computes at that position
+                gap = Math.max(gap, Math.abs(out.get(TokenLogProbs.TOKEN_ENTROPY).getDouble((long) r * width + col) - c.tokenEntropies()[t]));
                 if (routes) gap = Math.max(gap, Math.abs(out.get(PolicyLoss.ROUTE_LOGP).getDouble(r, col) - c.routeLogProbs()[t]));
             }
         }

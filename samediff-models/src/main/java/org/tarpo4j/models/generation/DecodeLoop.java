@@ -88,7 +88,7 @@ public final class DecodeLoop {
         private final List<Integer> tokens = new ArrayList<>(), routes = new ArrayList<>();
         private final List<int[]> softIds = new ArrayList<>();
         private final List<float[]> softWeights = new ArrayList<>(), latentInputs = new ArrayList<>();
-        private final List<Double> tokenLogProbs = new ArrayList<>(), routeLogProbs = new ArrayList<>();
+        private final List<Double> tokenLogProbs = new ArrayList<>(), routeLogProbs = new ArrayList<>(), entropies = new ArrayList<>();
         private boolean stopped;
         private int nextPosition;
 
@@ -125,6 +125,9 @@ public final class DecodeLoop {
         public double[] tokenLogProbs() { return tokenLogProbs.stream().mapToDouble(Double::doubleValue).toArray(); }
 
         public double[] routeLogProbs() { return routeLogProbs.stream().mapToDouble(Double::doubleValue).toArray(); }
+
+        /** @return each step's entropy of the token distribution ({@link StepSampler.Sample#entropy}; NaN without log-probs) */
+        public double[] tokenEntropies() { return entropies.stream().mapToDouble(Double::doubleValue).toArray(); }
 
         /** @return whether a stop token ended the row (else the length did) */
         public boolean stopped() { return stopped; }
@@ -224,6 +227,7 @@ public final class DecodeLoop {
                 row.softWeights.add(weights);
                 if (hiddenSoftInputs) row.latentInputs.add(choice.soft() ? hiddenRows[r] : null);
                 row.tokenLogProbs.add(sample.logProb());
+                row.entropies.add(sample.entropy());
                 row.routeLogProbs.add(choice.logProb());
                 marker.append(row.id, token);
                 if (settings.stopTokenIds().contains(token)) row.stopped = true;

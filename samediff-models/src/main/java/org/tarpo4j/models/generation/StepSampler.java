@@ -32,10 +32,12 @@ public final class StepSampler {
      * @param token    the sampled (or greedy) token
      * @param logProb  {@code log softmax(logits / τ)[token]} over the whole vocabulary, banned ids excluded, τ the
      *                 sampling temperature (1 when greedy)
+     * @param entropy  the entropy (nats) of that same distribution, {@code softmax(logits / τ)} over the allowed ids:
+     *                 how unsure the model was at this step ({@code NaN} when the log-prob is not computed)
      * @param topIds   the first {@code k} candidates of the processed distribution, most likely first
      * @param topProbs their probabilities ({@link TokenDistribution#top(int, boolean)})
      */
-    public record Sample(int token, double logProb, int[] topIds, double[] topProbs) {}
+    public record Sample(int token, double logProb, double entropy, int[] topIds, double[] topProbs) {}
 
     private final SamplingConfig config;
     private final boolean[] banned;
@@ -95,8 +97,8 @@ public final class StepSampler {
     }
 
     /**
-     * As {@link #sample(int, Rng, int, boolean)}; without {@code logProb} the sample's log-prob is {@code NaN} and the
-     * row's full-vocabulary normaliser is not computed (plain generation needs only the token).
+     * As {@link #sample(int, Rng, int, boolean)}; without {@code logProb} the sample's log-prob and entropy are
+     * {@code NaN} and the row's full-vocabulary normaliser is not computed (plain generation needs only the token).
      */
     public Sample sample(int row, Rng rng, int topK, boolean renormalise, boolean logProb) {
         if (logProb) prepare(row);
@@ -124,7 +126,8 @@ public final class StepSampler {
             for (double v : top) total += v;
             for (int i = 0; i < k; i++) top[i] /= total;
         }
-        return new Sample(token, logProb ? preparedLogProb(row, token) : Double.NaN, Arrays.copyOf(order, k), top);
+        return new Sample(token, logProb ? preparedLogProb(row, token) : Double.NaN, logProb ? rowEntropy : Double.NaN,
+                Arrays.copyOf(order, k), top);
     }
 
     /** {@code TokenLogProbs.logProb} of the row at the sampling temperature, in the same order of operations. */
@@ -134,12 +137,13 @@ public final class StepSampler {
     }
 
     private int preparedRow = -1;
-    private double rowMax, rowZ;
+    private double rowMax, rowZ, rowEntropy;
 
     /**
      * The row's max of {@code logit / τ} over allowed ids and {@code exp(logit / τ - max)} per id, shared by the
      * log-prob (summed in id order, as TokenLogProbs) and the distribution (summed in candidate order, as
-     * LogitsProcessor, whose max is the same number): one exponential per id instead of two.
+     * LogitsProcessor, whose max is the same number): one exponential per id instead of two. The entropy comes from
+     * the same pass: {@code H = log Z - Σ e_i x_i / Z} with {@code x_i = logit_i / τ - max} and {@code e_i = exp(x_i)}.
      */
     private void prepare(int row) {
         if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
@@ -147,10 +151,16 @@ public final class StepSampler {
         int base = row * vocab;
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < vocab; i++) if (!banned[i]) max = Math.max(max, logits[base + i] / temperature);
-        double z = 0;
-        for (int i = 0; i < vocab; i++) if (!banned[i]) z += expById[i] = Math.exp(logits[base + i] / temperature - max);
+        double z = 0, weighted = 0;
+        for (int i = 0; i < vocab; i++) {
+            if (banned[i]) continue;
+            double x = logits[base + i] / temperature - max;
+            z += expById[i] = Math.exp(x);
+            weighted += expById[i] * x;
+        }
         rowMax = max;
         rowZ = z;
+        rowEntropy = Math.log(z) - weighted / z;
         preparedRow = row;
     }
 

@@ -66,6 +66,7 @@ class StepSamplerTest {
                     assertArrayEquals(top.ids(), s.topIds(), what);
                     assertArrayEquals(top.probs(), s.topProbs(), 0.0, what);
                     assertEquals(lp, s.logProb(), 0.0, what);
+                    assertEquals(entropy(logits[r], temperature, banned), s.entropy(), 1e-9, what);
                     TokenDistribution full = before != null ? before : sampler.distribution(r);
                     assertArrayEquals(p.ids(), full.ids(), what);
                     assertArrayEquals(p.probs(), full.probs(), 0.0, what);
@@ -73,6 +74,33 @@ class StepSamplerTest {
                 }
             }
         }
+    }
+
+    /** -Σ p log p of softmax(logits / τ) over the allowed ids, written out the direct way. */
+    private static double entropy(float[] logits, double temperature, boolean[] banned) {
+        double max = Double.NEGATIVE_INFINITY, z = 0, h = 0;
+        for (int i = 0; i < logits.length; i++) if (!banned[i]) max = Math.max(max, logits[i] / temperature);
+        for (int i = 0; i < logits.length; i++) if (!banned[i]) z += Math.exp(logits[i] / temperature - max);
+        for (int i = 0; i < logits.length; i++) {
+            if (banned[i]) continue;
+            double p = Math.exp(logits[i] / temperature - max) / z;
+            if (p > 0) h -= p * Math.log(p);
+        }
+        return h;
+    }
+
+    @Test
+    void entropyOfHandComputedDistributions() {
+        // ids 0 and 3 banned; allowed logits 0 and ln 3 at τ = 1: p = (1/4, 3/4), H = -(¼ ln ¼ + ¾ ln ¾) = 0.5623351446
+        StepSampler s = new StepSampler(SamplingConfig.sample(1.0, 0, 1.0), 4, Set.of(0, 3));
+        s.load(Nd4j.createFromArray(new float[][]{{5f, 0f, (float) Math.log(3), 9f}, {-1f, 2f, 2f, -1f}}));
+        assertEquals(0.5623351446, s.sample(0, new Rng(1), 2, false).entropy(), 1e-7);
+        assertEquals(Math.log(2), s.sample(1, new Rng(1), 2, false).entropy(), 1e-12); // two equal logits: ln 2
+        // at τ = 2 the first row's allowed logits halve: p ∝ (1, √3), p = (0.3660254, 0.6339746), H = 0.6568063977
+        StepSampler hot = new StepSampler(SamplingConfig.sample(2.0, 0, 1.0), 4, Set.of(0, 3));
+        hot.load(Nd4j.createFromArray(new float[][]{{5f, 0f, (float) Math.log(3), 9f}}));
+        assertEquals(0.6568063977, hot.sample(0, new Rng(1), 2, false).entropy(), 1e-7);
+        assertEquals(Double.NaN, s.sample(0, new Rng(1), 2, false, false).entropy(), "no log-prob, no entropy");
     }
 
     @Test
