@@ -33,6 +33,15 @@ class ShippedConfigsTest {
         assertEquals(1, c.perDeviceTrainBatchSize);
     }
 
+    @Test
+    void thePapersSettingLeavesTheBatchSizesToThePlan() throws Exception {
+        TarpoConfig c = TarpoConfig.read(Path.of("configs/qwen2.5-1.5b-lora-paper.yaml"), Map.of());
+        assertEquals(64, c.promptsPerStep * c.numGenerations);
+        assertEquals(1024, c.maxCompletionLength);
+        assertEquals(32, c.loraRank);
+        assertTrue(c.perDeviceTrainBatchSize == null && c.rolloutBatchSize == null && c.chunkLength == null);
+    }
+
     /** Embedding, per layer q/k/v (with their biases where the config has them), o, gate/up/down and two norms, final norm, untied head. */
     private static long parameters(ModelConfig c) {
         long d = c.hiddenSize(), q = (long) c.numAttentionHeads() * c.headDim(), kv = (long) c.numKeyValueHeads() * c.headDim();
