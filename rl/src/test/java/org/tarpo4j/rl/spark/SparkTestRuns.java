@@ -76,30 +76,11 @@ final class SparkTestRuns {
     }
 
     static TarpoConfig config(String mode, boolean lora, Path model) {
-        TarpoConfig c = TarpoConfig.defaults(Map.of());
+        TarpoConfig c = org.tarpo4j.rl.train.TrainerTestSupport.config(mode, lora);
         c.modelPath = model.toString();
-        c.mode = org.tarpo4j.models.latent.LatentMode.parse(mode);
-        c.useLora = lora;
-        c.loraRank = 2;
-        c.loraAlpha = 4;
-        c.numGenerations = 4;
         c.promptsPerStep = 3;          // local[2] gets one prompt and two: uneven shares
-        c.maxCompletionLength = 8;
         c.maxSteps = 3;
-        c.learningRate = 1e-2;
-        c.actionLearningRate = 1e-2;
-        c.beta = 0.05;
-        c.temperature = 1.0;
-        c.topK = 0;
-        c.warmupRatio = 0;
-        c.maxGradNorm = 1.0;
-        c.saveSteps = 0;
-        c.logCompletionsSteps = 1;
-        c.actionBias = 0.0;
-        c.answerMarker = "@@";
-        c.bannedTokenIds = List.of(0, 1);
         c.perDeviceTrainBatchSize = 5; // micro-batches that straddle the executors' shares
-        c.rewardWeights = new LinkedHashMap<>(Map.of("d_fraction", 1.0));
         c.validate();
         return c;
     }

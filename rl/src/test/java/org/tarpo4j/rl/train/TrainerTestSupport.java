@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A toy task for trainer tests: the reward is the fraction of 'd' characters (ids 3 and 29) in the completion. */
-final class TrainerTestSupport {
+public final class TrainerTestSupport {
     private TrainerTestSupport() {}
 
     static final RewardFunction D_FRACTION = new RewardFunction() {
@@ -37,7 +37,8 @@ final class TrainerTestSupport {
         return p -> new int[]{1, 4 + Integer.parseInt(p.id().substring(1)), 12};
     }
 
-    static TarpoConfig config(String mode, boolean lora) {
+    /** The small RL run the trainer tests (and the Spark tests, with their own share sizes) start from. */
+    public static TarpoConfig config(String mode, boolean lora) {
         TarpoConfig c = TarpoConfig.defaults(Map.of());
         c.mode = org.tarpo4j.models.latent.LatentMode.parse(mode);
         c.useLora = lora;
