@@ -7,7 +7,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tarpo4j.layers.core.NativeArrays;
-import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.train.StepGradient;
 
@@ -70,11 +69,8 @@ final class GradientTask implements Function2<Integer, Iterator<byte[]>, Iterato
         String where = ExecutorFailure.where("step " + (input.step() + 1) + " gradient"
                 + (input.iteration() > 0 ? " (update " + (input.iteration() + 1) + ")" : ""), partition, input.partitions());
         TaskLog.line(LOG, "{}: completions {}..{} of the step", where, input.first(), input.first() + input.completions().size() - 1);
-        long t0 = System.nanoTime(), cpu0 = TaskLog.cpuNanos();
-        Replica replica = null;
-        try {
-            replica = Replicas.borrow(spec, where);
-            long stateNanos = replica.apply(stateId, state);
+        long cpu0 = TaskLog.cpuNanos();
+        return List.of(Replicas.run(spec, where, stateId, state, LOG, (replica, stateNanos) -> {
             long t1 = System.nanoTime();
             StepGradient.Result r = replica.worker.gradient(input.prompts(), input.completions(), input.advantages(),
                     input.weights(), input.stepTokens());
@@ -85,16 +81,7 @@ final class GradientTask implements Function2<Integer, Iterator<byte[]>, Iterato
                 values[i] = Nd4j.toFlattened('c', g).toFloatVector();
                 NativeArrays.close(g);
             }
-            Output out = new Output(names, values, r.metrics(), stateNanos, TaskLog.cpuNanos() - cpu0, System.nanoTime() - t1);
-            Replicas.giveBack(replica);
-            TaskLog.line(LOG, "{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
-            return List.of(JavaBytes.write(out)).iterator();
-        } catch (RewardException e) {
-            Replicas.giveBack(replica);
-            throw e; // a reward's own error reaches the trainer as on one machine
-        } catch (Throwable t) {
-            Replicas.discard(replica); // in an unknown state
-            throw ExecutorFailure.of(where, t);
-        }
+            return new Output(names, values, r.metrics(), stateNanos, TaskLog.cpuNanos() - cpu0, System.nanoTime() - t1);
+        })).iterator();
     }
 }

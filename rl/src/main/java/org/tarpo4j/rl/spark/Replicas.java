@@ -1,5 +1,10 @@
 package org.tarpo4j.rl.spark;
 
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.tarpo4j.rl.reward.RewardException;
+
+import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -46,6 +51,34 @@ final class Replicas {
             IDLE.forEach(Replica::close);
             IDLE.clear();
             currentKey = null;
+        }
+    }
+
+    /** A task's work on a replica holding the broadcast state, which took {@code stateNanos} to fetch and assign. */
+    interface Work {
+        Serializable on(Replica replica, long stateNanos) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on a borrowed replica given the broadcast state and returns its result serialised. The replica
+     * goes back after the work or a reward's own error (which reaches the trainer as on one machine); after anything
+     * else it is dropped (its state unknown) and the error becomes this executor's failure at {@code where}.
+     */
+    static byte[] run(ReplicaSpec spec, String where, long stateId, Broadcast<byte[]> state, Logger log, Work work) {
+        long t0 = System.nanoTime();
+        Replica replica = null;
+        try {
+            replica = borrow(spec, where);
+            Serializable out = work.on(replica, replica.apply(stateId, state));
+            giveBack(replica);
+            TaskLog.line(log, "{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
+            return JavaBytes.write(out);
+        } catch (RewardException e) {
+            giveBack(replica);
+            throw e;
+        } catch (Throwable t) {
+            discard(replica);
+            throw ExecutorFailure.of(where, t);
         }
     }
 

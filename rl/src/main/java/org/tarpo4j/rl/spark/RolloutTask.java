@@ -5,7 +5,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tarpo4j.rl.data.Problem;
-import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.policy.Completion;
 import org.tarpo4j.rl.train.RolloutScores;
 
@@ -65,27 +64,15 @@ final class RolloutTask implements Function2<Integer, Iterator<byte[]>, Iterator
         String where = ExecutorFailure.where("step " + (input.step() + 1) + " rollouts", partition, input.partitions());
         TaskLog.line(LOG, "{}: prompts {}..{} of the step, {} completions", where, input.indices()[0],
                 input.indices()[input.indices().length - 1], input.indices().length * numGenerations);
-        long t0 = System.nanoTime(), cpu0 = TaskLog.cpuNanos();
-        Replica replica = null;
-        try {
-            replica = Replicas.borrow(spec, where);
-            long stateNanos = replica.apply(stateId, state);
+        long cpu0 = TaskLog.cpuNanos();
+        return List.of(Replicas.run(spec, where, stateId, state, LOG, (replica, stateNanos) -> {
             long t1 = System.nanoTime();
             List<Completion> completions = replica.worker.rollout(input.prompts(), input.indices(), input.seed());
             Map<Integer, Problem> byIndex = new HashMap<>();
             for (int i = 0; i < input.indices().length; i++) byIndex.put(input.indices()[i], input.problems().get(i));
             RolloutScores scores = replica.rewards == null ? null
                     : RolloutScores.score(replica.rewards, input.step(), numGenerations, completions, byIndex::get);
-            Output out = new Output(completions, scores, stateNanos, TaskLog.cpuNanos() - cpu0, System.nanoTime() - t1);
-            Replicas.giveBack(replica);
-            TaskLog.line(LOG, "{}: done in {} ms", where, (System.nanoTime() - t0) / 1_000_000);
-            return List.of(JavaBytes.write(out)).iterator();
-        } catch (RewardException e) {
-            Replicas.giveBack(replica);
-            throw e; // a reward's own error reaches the trainer as on one machine
-        } catch (Throwable t) {
-            Replicas.discard(replica); // in an unknown state
-            throw ExecutorFailure.of(where, t);
-        }
+            return new Output(completions, scores, stateNanos, TaskLog.cpuNanos() - cpu0, System.nanoTime() - t1);
+        })).iterator();
     }
 }

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
+import org.tarpo4j.rl.train.TrainerTestSupport;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -25,9 +26,9 @@ class LocalSparkTrainingTest {
         Path model = SparkTestRuns.savedModel(tmp.resolve("model"), 5);
         TarpoConfig c = SparkTestRuns.config("tarpo", true, model);
         c.numIterations = 2; // the second update of a step broadcasts the weights again
-        TarpoTrainer single = SparkTestRuns.train(c, null, new SparkTestRuns.DFraction(), tmp.resolve("single"));
-        TarpoTrainer one = SparkTestRuns.train(c, "local[1]", new SparkTestRuns.DFraction(), tmp.resolve("local1"));
-        TarpoTrainer two = SparkTestRuns.train(c, "local[2]", new SparkTestRuns.DFraction(), tmp.resolve("local2"));
+        TarpoTrainer single = SparkTestRuns.train(c, null, TrainerTestSupport.D_FRACTION, tmp.resolve("single"));
+        TarpoTrainer one = SparkTestRuns.train(c, "local[1]", TrainerTestSupport.D_FRACTION, tmp.resolve("local1"));
+        TarpoTrainer two = SparkTestRuns.train(c, "local[2]", TrainerTestSupport.D_FRACTION, tmp.resolve("local2"));
 
         var expected = SparkTestRuns.metrics(tmp.resolve("single"));
         SparkTestRuns.assertSameMetrics(expected, SparkTestRuns.metrics(tmp.resolve("local1")), "local[1]");

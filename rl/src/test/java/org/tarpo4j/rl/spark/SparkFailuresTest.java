@@ -6,6 +6,7 @@ import org.tarpo4j.rl.reward.RewardException;
 import org.tarpo4j.rl.reward.RewardFunction;
 import org.tarpo4j.rl.train.TarpoConfig;
 import org.tarpo4j.rl.train.TarpoTrainer;
+import org.tarpo4j.rl.train.TrainerTestSupport;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -34,10 +35,10 @@ class SparkFailuresTest {
         }
         long t0 = System.nanoTime();
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                () -> SparkTestRuns.trainer(c, "spark://127.0.0.1:" + port, new SparkTestRuns.DFraction(), tmp.resolve("a")));
+                () -> SparkTestRuns.trainer(c, "spark://127.0.0.1:" + port, TrainerTestSupport.D_FRACTION, tmp.resolve("a")));
         assertTrue(none.getMessage().contains("no Spark master answers at 127.0.0.1:" + port), none.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> SparkTestRuns.trainer(c, "sprak://127.0.0.1:7077", new SparkTestRuns.DFraction(), tmp.resolve("b")));
+                () -> SparkTestRuns.trainer(c, "sprak://127.0.0.1:7077", TrainerTestSupport.D_FRACTION, tmp.resolve("b")));
         assertEquals("spark_master 'sprak://127.0.0.1:7077' is not a Spark master URL: expected local, local[N], local[*], "
                 + "spark://host:port, yarn or k8s://https://host:port", bad.getMessage());
         assertTrue(System.nanoTime() - t0 < 15e9, "took " + (System.nanoTime() - t0) / 1e9 + " s");
@@ -47,7 +48,7 @@ class SparkFailuresTest {
     void aModelPathTheExecutorsCannotReadIsNamed(@TempDir Path tmp) throws Exception {
         Path model = SparkTestRuns.savedModel(tmp.resolve("model"), 2);
         TarpoConfig c = SparkTestRuns.config("tarpo", true, model);
-        TarpoTrainer trainer = SparkTestRuns.trainer(c, "local[2]", new SparkTestRuns.DFraction(), tmp.resolve("run"));
+        TarpoTrainer trainer = SparkTestRuns.trainer(c, "local[2]", TrainerTestSupport.D_FRACTION, tmp.resolve("run"));
         deleteTree(model); // the trainer has its model; the executors have yet to load theirs
         SparkStepException e = assertThrows(SparkStepException.class, trainer::train);
         assertTrue(e.getMessage().startsWith("step 1 rollouts, partition "), e.getMessage());
@@ -84,14 +85,14 @@ class SparkFailuresTest {
         TarpoConfig c = SparkTestRuns.config("tarpo", false, SparkTestRuns.savedModel(tmp.resolve("model"), 4));
         c.maxSteps = 3;
         c.saveSteps = 2;
-        SparkTestRuns.train(c, null, new SparkTestRuns.DFraction(), tmp.resolve("straight"));
+        SparkTestRuns.train(c, null, TrainerTestSupport.D_FRACTION, tmp.resolve("straight"));
         Path run = tmp.resolve("resumed");
-        TarpoTrainer first = SparkTestRuns.trainer(c, "local[2]", new SparkTestRuns.DFraction(), run);
+        TarpoTrainer first = SparkTestRuns.trainer(c, "local[2]", TrainerTestSupport.D_FRACTION, run);
         first.trainStep();
         first.trainStep();
         first.save();
         first.trainStep(); // lost: the run "crashes" before its next checkpoint
-        TarpoTrainer again = SparkTestRuns.trainer(c, "local[2]", new SparkTestRuns.DFraction(), run);
+        TarpoTrainer again = SparkTestRuns.trainer(c, "local[2]", TrainerTestSupport.D_FRACTION, run);
         assertEquals(2, again.resume());
         again.train();
         SparkTestRuns.assertSameMetrics(SparkTestRuns.metrics(tmp.resolve("straight")), SparkTestRuns.metrics(run), "resumed on local[2]");

@@ -46,18 +46,6 @@ final class SparkTestRuns {
         }
     }
 
-    /** The share of 'd' characters; Serializable, so executors score it. */
-    static final class DFraction implements RewardFunction, Serializable {
-        private static final long serialVersionUID = 1L;
-
-        @Override public String name() { return "d_fraction"; }
-
-        @Override public double score(String completion, String gold) {
-            if (completion.isEmpty()) return 0;
-            return completion.chars().filter(ch -> ch == 'd').count() / (double) completion.length();
-        }
-    }
-
     static List<Problem> problems() {
         List<Problem> out = new ArrayList<>();
         for (int i = 0; i < 8; i++) out.add(new Problem("p" + i, "prompt " + i, "gold " + i, null));

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.tarpo4j.rl.train.TarpoConfig;
+import org.tarpo4j.rl.train.TrainerTestSupport;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ class StandaloneClusterTest {
         config.maxSteps = 2;
         config.promptsPerStep = 4;
         config.maxCompletionLength = 12;
-        SparkTestRuns.train(config, null, new SparkTestRuns.DFraction(), tmp.resolve("single"));
+        SparkTestRuns.train(config, null, TrainerTestSupport.D_FRACTION, tmp.resolve("single"));
         singleMachine = SparkTestRuns.metrics(tmp.resolve("single"));
     }
 
@@ -63,7 +64,7 @@ class StandaloneClusterTest {
         System.setProperty("spark.extraListeners", KillWorkerOnTaskStart.class.getName());
         KillWorkerOnTaskStart.arm(cluster, "step 2 gradient");
         try {
-            SparkTestRuns.train(config, cluster.url(), new SparkTestRuns.DFraction(), run);
+            SparkTestRuns.train(config, cluster.url(), TrainerTestSupport.D_FRACTION, run);
         } finally {
             System.clearProperty("spark.extraListeners");
         }
@@ -83,7 +84,7 @@ class StandaloneClusterTest {
         long t0 = System.nanoTime();
         try {
             SparkStepException e = assertThrows(SparkStepException.class,
-                    () -> SparkTestRuns.train(config, cluster.url(), new SparkTestRuns.DFraction(), tmp.resolve("oom-run")));
+                    () -> SparkTestRuns.train(config, cluster.url(), TrainerTestSupport.D_FRACTION, tmp.resolve("oom-run")));
             String m = e.getMessage();
             assertTrue(m.contains("step 1 rollouts") && m.contains("executor") && m.contains("memory"), m);
         } finally {

@@ -19,13 +19,19 @@ import java.util.Map;
 public final class TrainerTestSupport {
     private TrainerTestSupport() {}
 
-    static final RewardFunction D_FRACTION = new RewardFunction() {
+    /** The reward: the share of 'd' characters; Serializable, so Spark's executors score it too. */
+    public static final RewardFunction D_FRACTION = new DFraction();
+
+    private static final class DFraction implements RewardFunction, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
         @Override public String name() { return "d_fraction"; }
+
         @Override public double score(String completion, String gold) {
             if (completion.isEmpty()) return 0;
             return completion.chars().filter(ch -> ch == 'd').count() / (double) completion.length();
         }
-    };
+    }
 
     static List<Problem> problems() {
         List<Problem> out = new ArrayList<>();
