@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 17, "where routing helps": one setting of the study per call. GRPO, HRPO and TARPO with the same rollout
-# budget, SEEDS seeds (default 5), each seed from its own warm start shared by the three methods, then the report
-# (paired differences, routing with bootstrap intervals). Extra arguments go to `tarpo compare` (e.g. --max_steps).
+# budget, SEEDS seeds (default 5), each seed from its own warm start shared by the three methods (WARM_START=shared:
+# every seed from one warm start), then the report (paired differences, routing with bootstrap intervals). Extra arguments go to `tarpo compare` (e.g. --max_steps).
 #   scripts/where-routing-helps.sh ops2-3-d64 | ops4-5-d64 | ops4-5-d128
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,5 +14,5 @@ case "$setting" in
   *) echo "unknown setting '$setting': ops2-3-d64, ops4-5-d64 or ops4-5-d128" >&2; exit 2 ;;
 esac
 runs="${STUDY_RUNS:-runs/study}/$setting"
-"$root/tarpo" compare --runs "$runs" --seeds "${SEEDS:-5}" --warm_start per_seed --methods grpo,hrpo,tarpo "${knobs[@]}" "$@"
+"$root/tarpo" compare --runs "$runs" --seeds "${SEEDS:-5}" --warm_start "${WARM_START:-per_seed}" --methods grpo,hrpo,tarpo "${knobs[@]}" "$@"
 "$root/tarpo" report "$(ls -td "$runs"/*-compare | head -1)"
