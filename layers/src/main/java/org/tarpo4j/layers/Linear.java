@@ -1,6 +1,8 @@
 package org.tarpo4j.layers;
 
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.tarpo4j.layers.core.FrozenWeightMmul;
 import org.tarpo4j.layers.core.Graph;
 import org.tarpo4j.layers.core.Init;
 
@@ -53,7 +55,9 @@ public final class Linear {
      */
     public SDVariable forward(SDVariable x) {
         var sd = graph.sd();
-        SDVariable y = sd.mmul(x, weight, false, true, false);
+        SDVariable y = weight.getVariableType() == VariableType.CONSTANT
+                ? FrozenWeightMmul.apply(sd, x, weight)   // no gradient for a frozen weight: skip its backward GEMM
+                : sd.mmul(x, weight, false, true, false);
         if (bias != null) y = y.add(bias);
         if (loraA != null) {
             // the scale on the [N, r] product rather than on the [N, out] one: one wide array fewer per adapted

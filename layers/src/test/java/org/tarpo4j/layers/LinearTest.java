@@ -4,14 +4,23 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.tarpo4j.layers.core.Graph;
+import org.tarpo4j.layers.core.Parameters;
+import org.tarpo4j.layers.gradcheck.FiniteDifferenceCheck;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LinearTest {
     @Test
@@ -42,6 +51,36 @@ class LinearTest {
         assertEquals(0.0, y.eval(Map.of("x", in)).sub(expected).amaxNumber().doubleValue(), 1e-12);
         TestGraphs.weightedSumLoss(g, y, new long[]{5, 4}, 4);
         TestGraphs.assertGradientsMatch(g, Map.of("x", in));
+    }
+
+    @Test
+    void frozenBaseWeightsGetNoBackwardGemmAndAdaptersStillGetExactGradients() {
+        // two adapted projections on frozen weights: the first adapter's gradient passes through the second's frozen
+        // weight, so its input gradient must be right while its weight gradient is never computed
+        LoraConfig lora = new LoraConfig(2, 4, Set.of("q_proj", "o_proj"));
+        Graph g = Graph.create(new Parameters(DataType.DOUBLE, 3), name -> name.contains(".lora_"));
+        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 3);
+        SDVariable h = new Linear(g, "q_proj", 3, 4, true, lora).forward(x);
+        SDVariable y = new Linear(g, "o_proj", 4, 5, false, lora).forward(h.mul(h));
+        for (String b : new String[]{"q_proj.lora_B.weight", "o_proj.lora_B.weight"}) {
+            g.parameters().get(b).assign(TestGraphs.randn(b.length(), g.parameters().get(b).shape()));
+        }
+        TestGraphs.weightedSumLoss(g, y, new long[]{6, 5}, 4);
+        Map<String, INDArray> in = Map.of("x", TestGraphs.randn(5, 6, 3));
+        List<String> adapters = g.parameters().asMap().keySet().stream().filter(n -> n.contains(".lora_")).toList();
+        var check = FiniteDifferenceCheck.check(g, in, "loss", adapters, 12, 1e-6, 1e-5, 1e-9, 7);
+        assertTrue(check.passed() && check.checked() > 0, check.toString());
+
+        SameDiff backward = g.sd().getFunction("grad"); // M2.1 builds the backward pass as the function "grad"
+        long backwardGemmsOnFrozenWeights = backward.getOps().values().stream()
+                .map(SameDiffOp::getOp)
+                .filter(op -> op instanceof MmulBp)
+                .filter(op -> Arrays.stream(op.args()).anyMatch(a -> a.getVariableType() == VariableType.CONSTANT))
+                .count();
+        long backwardGemmsOnAdapters = backward.getOps().values().stream()
+                .map(SameDiffOp::getOp).filter(op -> op instanceof MmulBp).count();
+        assertEquals(0, backwardGemmsOnFrozenWeights);
+        assertEquals(4, backwardGemmsOnAdapters); // x·Aᵀ and low·Bᵀ of each adapter
     }
 
     @Test
