@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * held-out accuracy with 95% intervals (and a comparison's paired differences), and the routing view (held-out
  * completions with soft steps highlighted, the soft ratio per token class, and over TARPO's runs the soft ratio by
  * token class, entropy and position and the accuracy by soft share, with bootstrap intervals over seeds and problems:
- * {@link RoutingUncertainty}). Writes {@value #HTML} and its PNGs under {@code DIR/report/}.
+ * {@link RoutingUncertainty}). Writes {@value #HTML} and its PNGs under {@code DIR/report/}, and the routing views' numbers
+ * as {@code routing.json}.
  */
 public final class ReportWriter {
     public static final String HTML = "report.html";
@@ -70,6 +71,7 @@ public final class ReportWriter {
         List<List<JsonNode>> tarpo = runs.stream().filter(r -> r.mode().equals("tarpo") && !r.heldOut().isEmpty()).map(RunData::heldOut).toList();
         RoutingUncertainty uncertainty = tarpo.isEmpty() ? null : RoutingUncertainty.of(tarpo, "####");
         if (uncertainty != null) {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve(RoutingUncertainty.JSON).toFile(), uncertainty.toJson());
             for (RoutingUncertainty.View v : uncertainty.views()) {
                 int n = v.ratios().length;
                 double[] est = new double[n], lo = new double[n], hi = new double[n];

@@ -1,6 +1,9 @@
 package org.tarpo4j.examples.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tarpo4j.examples.stats.ClusteredBootstrap;
 
 import java.util.ArrayList;
@@ -20,6 +23,8 @@ import java.util.Map;
  * @param views    the four views; the entropy view only where every completion recorded its entropies
  */
 record RoutingUncertainty(int seeds, int problems, List<View> views) {
+    /** The file the report writes {@link #toJson()} to. */
+    static final String JSON = "routing.json";
     /** Resamples of every interval. */
     static final int RESAMPLES = 2000;
     /** The bootstrap's seed: a report drawn twice shows the same intervals. */
@@ -115,5 +120,34 @@ record RoutingUncertainty(int seeds, int problems, List<View> views) {
             text.append(tokens.get(t));
         }
         return tokens.size();
+    }
+
+    /**
+     * The views as data (the report's {@value #JSON}): per bin its label, denominator ({@code n}: steps, or
+     * completions), ratio and 95% interval; null where a bin is empty.
+     *
+     * @return {@code {"seeds", "problems", "resamples", "views": [{"file", "title", "x_label", "y_label", "bins": [...]}]}}
+     */
+    ObjectNode toJson() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("seeds", seeds).put("problems", problems).put("resamples", RESAMPLES);
+        ArrayNode list = root.putArray("views");
+        for (View v : views) {
+            ObjectNode view = list.addObject().put("file", v.file()).put("title", v.title()).put("x_label", v.xLabel())
+                    .put("y_label", v.yLabel());
+            ArrayNode bins = view.putArray("bins");
+            for (int i = 0; i < v.bins().size(); i++) {
+                ClusteredBootstrap.Ratio r = v.ratios()[i];
+                ObjectNode bin = bins.addObject().put("bin", v.bins().get(i)).put("n", Math.round(r.denominator()));
+                putFinite(bin, "ratio", r.ratio());
+                putFinite(bin, "low", r.low());
+                putFinite(bin, "high", r.high());
+            }
+        }
+        return root;
+    }
+
+    private static void putFinite(ObjectNode node, String key, double value) {
+        if (Double.isFinite(value)) node.put(key, value); else node.putNull(key);
     }
 }

@@ -97,6 +97,22 @@ class RoutingUncertaintyTest {
     }
 
     @Test
+    void theJsonHoldsEveryBinOfEveryView() {
+        RoutingUncertainty u = RoutingUncertainty.of(data(true), "####");
+        var json = u.toJson();
+        assertEquals(2, json.get("seeds").asInt());
+        assertEquals(4, json.get("views").size());
+        var digits = json.get("views").get(0).get("bins").get(0);
+        assertEquals(6, digits.get("n").asLong());
+        assertEquals(2 / 6.0, digits.get("ratio").asDouble(), 1e-12);
+        assertEquals(0.0, digits.get("low").asDouble(), 1e-12);
+        assertEquals(2 / 3.0, digits.get("high").asDouble(), 1e-12);
+        assertTrue(json.get("views").get(0).get("bins").get(5).get("ratio").isNull(), "an empty class has no ratio");
+        var positions = json.get("views").get(2).get("bins");
+        for (int i = 0; i < 5; i++) assertEquals(ratios(u.views().get(2))[i], positions.get(i).get("ratio").asDouble(), 1e-12);
+    }
+
+    @Test
     void completionsWithoutEntropiesHaveNoEntropyView() {
         RoutingUncertainty u = RoutingUncertainty.of(data(false), "####");
         assertEquals(3, u.views().size());
