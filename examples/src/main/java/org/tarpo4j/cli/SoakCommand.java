@@ -66,7 +66,10 @@ final class SoakCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The per-step curves and what they show: growth over the warm-up step's resident memory, slowest step. */
+    /**
+     * The per-step curves and what they show: growth over the warm-up step's resident memory, the same at equal step
+     * width ({@link #sameWidthGrowth}), slowest step.
+     */
     static Map<String, Object> summary(List<Map<String, Object>> lines, int warmup) {
         List<Double> rss = new ArrayList<>(), heap = new ArrayList<>(), seconds = new ArrayList<>();
         for (Map<String, Object> m : lines) {
@@ -87,9 +90,41 @@ final class SoakCommand implements Callable<Integer> {
         s.put("peak_rss_mb", number(lines.get(lines.size() - 1), "memory/peak_rss_mb"));
         s.put("median_step_s", median);
         s.put("slowest_step_over_median", Arrays.stream(sorted).max().orElse(median) / median);
+        Map<String, Object> sameWidth = sameWidthGrowth(lines, warmup);
+        if (sameWidth != null) s.put("same_width", sameWidth);
         s.put("rss_mb", rss);
         s.put("heap_mb", heap);
         s.put("step_s", seconds);
+        return s;
+    }
+
+    /** Occurrences of the common width averaged at each end of the run: one step's reading varies by a few percent. */
+    static final int ENDS = 3;
+
+    /**
+     * Growth at equal shape: a step's working set follows its widest completion (the rows are padded to it), so a
+     * narrow step 50 against a step that hit {@code max_completion_length} shows the shape, not a leak. Over the
+     * steps after the warm-up whose {@code completions/max_length} is the most common, the mean resident memory of
+     * the last {@value #ENDS} over that of the first {@value #ENDS} (of the first and last one with fewer than
+     * {@code 2·ENDS}). Null when the log has no widths.
+     */
+    static Map<String, Object> sameWidthGrowth(List<Map<String, Object>> lines, int warmup) {
+        Map<Long, List<Double>> byWidth = new java.util.TreeMap<>();
+        for (Map<String, Object> m : lines.subList(warmup - 1, lines.size())) {
+            if (!(m.get("completions/max_length") instanceof Number w)) return null;
+            byWidth.computeIfAbsent(w.longValue(), k -> new ArrayList<>()).add(number(m, "memory/rss_mb"));
+        }
+        var common = byWidth.entrySet().stream().max(java.util.Comparator.comparingInt(e -> e.getValue().size())).orElseThrow();
+        List<Double> rss = common.getValue();
+        int ends = rss.size() >= 2 * ENDS ? ENDS : 1;
+        double first = rss.subList(0, ends).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = rss.subList(rss.size() - ends, rss.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("completion_max_length", common.getKey());
+        s.put("steps", rss.size());
+        s.put("rss_mb_first", first);
+        s.put("rss_mb_last", last);
+        s.put("growth", last / first - 1);
         return s;
     }
 

@@ -7,6 +7,7 @@ import org.tarpo4j.models.generation.ContextWindow;
 import org.tarpo4j.models.generation.Rng;
 import org.tarpo4j.models.latent.LatentMode;
 import org.tarpo4j.models.memory.MemoryPlan;
+import org.tarpo4j.models.memory.NativeHeap;
 import org.tarpo4j.models.training.AdamW;
 import org.tarpo4j.models.training.GradientClipping;
 import org.tarpo4j.models.training.LearningRateSchedule;
@@ -312,6 +313,7 @@ public final class TarpoTrainer {
         }
         if (skipped) skippedSteps++;
         step++;
+        NativeHeap.trim(); // the step's arrays are freed: their pages go back, so the next step's shapes start afresh
 
         numTokens += StepMetricsBuilder.tokens(promptIds, completions);
         StepMetrics metrics = StepMetricsBuilder.build(step, sampler.passes(), numTokens, completions, reward, byName, advantages,
