@@ -26,14 +26,21 @@ public final class OpTimer extends BaseListener {
 
     public void enable(boolean on) { enabled = on; }
 
+    // -Dop_timer=cpu: the thread's CPU time, which other jobs on the cores do not inflate (ops run on the calling
+    // thread with one intra-op thread); default wall time
+    private static final boolean CPU = "cpu".equals(System.getProperty("op_timer"));
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static long now() { return CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime(); }
+
     @Override public boolean isActive(Operation operation) { return enabled; }
 
     @Override
-    public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext ctx) { start = System.nanoTime(); }
+    public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext ctx) { start = now(); }
 
     @Override
     public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] outputs) {
-        long dt = System.nanoTime() - start;
+        long dt = now() - start;
         String type = op.getOp().opName();
         long[] t = byType.computeIfAbsent(type, k -> new long[2]);
         t[0] += dt;

@@ -6,6 +6,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tarpo4j.layers.core.Gradients;
 import org.tarpo4j.layers.core.Graph;
+import org.tarpo4j.layers.core.RecyclingMemory;
+import org.nd4j.autodiff.samediff.SameDiff;
 
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,27 @@ class GradientsMemoryReuseTest {
         Gradients.Result again = Gradients.compute(g, "loss", a, List.of("y"), params);
         firstGrads.forEach((k, v) -> assertEquals(0.0, v.sub(again.gradients().get(k)).amaxNumber().doubleValue(), 0.0, k));
         assertTrue(again.outputs().get("y") != first.outputs().get("y"));
+    }
+
+    @Test
+    void aRepeatedCallAllocatesOnlyTheGradientsItHandedOver() {
+        // two layers: the backward asks for the second layer's weight gradient (handed over last call, so short in the
+        // pool) before the first layer's arrays, which must still be served from the pool
+        Graph g = TestGraphs.doubleGraph(12);
+        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 5);
+        SDVariable h = new Linear(g, "first", 5, 6, true, null).forward(x);
+        SDVariable y = new Linear(g, "second", 6, 4, true, null).forward(g.sd().math.tanh(h));
+        g.sd().identity("loss", y.mul(y).sum());
+        Set<String> params = g.parameters().asMap().keySet();
+        Map<String, INDArray> in = Map.of("x", TestGraphs.randn(3, 7, 5));
+        Gradients.compute(g, "loss", in, List.of(), params);
+        Gradients.compute(g, "loss", in, List.of(), params);
+        SameDiff backward = g.sd().getFunction("grad");
+        long before = RecyclingMemory.allocations(backward);
+        Gradients.Result third = Gradients.compute(g, "loss", in, List.of(), params);
+        long handedOver = third.gradients().size();
+        assertEquals(4, handedOver);
+        assertEquals(handedOver, RecyclingMemory.allocations(backward) - before);
     }
 
     private static Map<String, INDArray> copy(Map<String, INDArray> m) {

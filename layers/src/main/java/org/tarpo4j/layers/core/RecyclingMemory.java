@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,9 @@ import java.util.Set;
  * {@link Gradients}). {@link #recycle} (called before each call) returns the rest of the previous call's arrays, its
  * outputs among them, to the pool, so the caller must not keep any array a call returned: copy what is kept.
  * Pool entries not used during one whole call are freed, and so are those not yet used in the current call as soon as
- * it asks for a shape the pool does not hold: a pass over other shapes (another sequence length) never holds the last
- * pass's arrays beside its own.
+ * it asks for a shape the last call did not: a pass over other shapes (another sequence length) never holds the last
+ * pass's arrays beside its own, while a pass like the last one that finds a shape short (its arrays were handed over
+ * to the caller, as gradients are) allocates just that array.
  *
  * <p>Internal: public for {@link #peakBytes} (memory tests and plans), may change without notice.
  */
@@ -73,6 +75,12 @@ public final class RecyclingMemory {
         return session != null && session.getMmgr() instanceof Manager m && m.handOver(array);
     }
 
+    /** Arrays the session memory of {@code graph} (on this thread) has allocated afresh so far: requests it could not serve. */
+    public static long allocations(SameDiff graph) {
+        InferenceSession session = graph.getSessions().get(Thread.currentThread().getId());
+        return session != null && session.getMmgr() instanceof Manager m ? m.allocations : 0;
+    }
+
     /** Starts a new high-water mark at what the pool holds now. */
     public static void resetPeak(SameDiff graph) {
         InferenceSession session = graph.getSessions().get(Thread.currentThread().getId());
@@ -108,6 +116,8 @@ public final class RecyclingMemory {
 
         private final Set<Long> freedIds;
         private long held, peakHeld;   // bytes of every array the pool owns (in use or free), and their high-water mark
+        private long allocations;      // arrays allocated afresh (a request the pool could not serve)
+        private Set<Key> keysLastCall = new HashSet<>(), keysThisCall = new HashSet<>();
         private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
         private final Map<Key, List<INDArray>> inUse = new HashMap<>();
         private final Set<INDArray> takenThisCall = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -134,13 +144,16 @@ public final class RecyclingMemory {
         private INDArray take(DataType type, char order, long[] shape) {
             for (long d : shape) if (d == 0) return Nd4j.create(type, shape);
             Key key = Key.of(type, order, shape);
+            keysThisCall.add(key);
             ArrayDeque<INDArray> pool = free.get(key);
             INDArray a = pool == null ? null : pool.pollFirst();
             if (a == null) {
-                // a new shape: the pass differs from the last one (e.g. another micro-batch width), so arrays of the last
-                // pass not needed so far are unlikely to be needed at all; free them before growing
-                freeStale();
+                // a shape the last call never asked for: this pass differs from it (e.g. another micro-batch width), so
+                // arrays of the last pass not needed so far are unlikely to be needed at all; free them before growing.
+                // A shape it did ask for is only short (its arrays were handed over, e.g. gradients): keep the rest.
+                if (!keysLastCall.contains(key)) freeStale();
                 a = Nd4j.createUninitializedDetached(type, order, shape);
+                allocations++;
                 held += bytes(a);
                 peakHeld = Math.max(peakHeld, held);
             } else {
@@ -185,6 +198,8 @@ public final class RecyclingMemory {
             inUse.clear();
             takenThisCall.clear();
             freedIds.clear();
+            keysLastCall = keysThisCall;
+            keysThisCall = new HashSet<>();
         }
 
         boolean handOver(INDArray array) {
