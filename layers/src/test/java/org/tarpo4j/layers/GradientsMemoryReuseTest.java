@@ -62,6 +62,23 @@ class GradientsMemoryReuseTest {
         assertEquals(handedOver, RecyclingMemory.allocations(backward) - before);
     }
 
+    @Test
+    void releaseFreesThePoolsAndTheGraphStillRuns() {
+        Graph g = TestGraphs.doubleGraph(13);
+        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 5);
+        SDVariable y = new Linear(g, "proj", 5, 6, true, null).forward(x);
+        g.sd().identity("loss", y.mul(y).sum());
+        Set<String> params = g.parameters().asMap().keySet();
+        Map<String, INDArray> in = Map.of("x", TestGraphs.randn(4, 9, 5));
+        Map<String, INDArray> first = copy(Gradients.compute(g, "loss", in, List.of(), params).gradients());
+        Gradients.compute(g, "loss", in, List.of(), params);
+        long freed = RecyclingMemory.release(g.sd());
+        assertTrue(freed >= 9 * 6 * 8, "the pass's [9, 6] doubles at least, freed " + freed);
+        assertEquals(0, RecyclingMemory.release(g.sd()), "nothing left to free");
+        Map<String, INDArray> again = Gradients.compute(g, "loss", in, List.of(), params).gradients();
+        first.forEach((k, v) -> assertEquals(0.0, v.sub(again.get(k)).amaxNumber().doubleValue(), 0.0, k));
+    }
+
     private static Map<String, INDArray> copy(Map<String, INDArray> m) {
         Map<String, INDArray> c = new java.util.LinkedHashMap<>();
         m.forEach((k, v) -> c.put(k, v.dup()));

@@ -103,20 +103,21 @@ public final class SweepWithYourScore {
                 HfTokenizer tokenizer = lm.requireTokenizer();
                 PromptEncoder prompts = p -> tokenizer.encode(p.prompt(), true);
                 TextDecoder text = TextDecoder.of(tokenizer, lm.config().vocabSize());
-                TarpoTrainer trainer = new TarpoTrainer(config, lm, TRAIN, prompts, WeightedRewards.of(BREVITY), text,
-                        Path.of(config.outputDir));
-                trainer.train();
-                Set<Integer> banned = lm.config().bosTokenId() == null ? Set.of() : Set.of(lm.config().bosTokenId());
-                RolloutConfig sampling = new RolloutConfig(4, config.sampling(), config.maxCompletionLength, false,
-                        config.answerMarker, lm.stopTokenIds(), banned, lm.config().fillTokenId());
-                double[] sum = {0};
-                int[] n = {0};
-                new Evaluator(trainer.policy(), sampling, text, HELD_OUT.size()).evaluate("held_out", HELD_OUT, prompts, BREVITY,
-                        config.seed, c -> {
-                            sum[0] += BREVITY.score(c.text(), "");
-                            n[0]++;
-                        });
-                return sum[0] / n[0];
+                try (TarpoTrainer trainer = new TarpoTrainer(config, lm, TRAIN, prompts, WeightedRewards.of(BREVITY), text,
+                        Path.of(config.outputDir))) { // closed after each candidate: its working memory is freed at once
+                    trainer.train();
+                    Set<Integer> banned = lm.config().bosTokenId() == null ? Set.of() : Set.of(lm.config().bosTokenId());
+                    RolloutConfig sampling = new RolloutConfig(4, config.sampling(), config.maxCompletionLength, false,
+                            config.answerMarker, lm.stopTokenIds(), banned, lm.config().fillTokenId());
+                    double[] sum = {0};
+                    int[] n = {0};
+                    new Evaluator(trainer.policy(), sampling, text, HELD_OUT.size()).evaluate("held_out", HELD_OUT, prompts, BREVITY,
+                            config.seed, c -> {
+                                sum[0] += BREVITY.score(c.text(), "");
+                                n[0]++;
+                            });
+                    return sum[0] / n[0];
+                }
             }
         };
     }

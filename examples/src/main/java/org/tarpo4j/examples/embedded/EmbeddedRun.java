@@ -94,16 +94,20 @@ public final class EmbeddedRun {
         CausalLm model = CausalLm.fromPretrained(config.modelPath);
         List<Problem> eval = task.heldOut(p.evalProblems());
 
-        long t0 = System.nanoTime();
-        TarpoTrainer trainer = new TarpoTrainer(config, model, task.trainingProblems(config.maxSteps * config.promptsPerStep, config.seed),
-                task.prompts(), WeightedRewards.of(ArithmeticTask.reward()), task.text(), runDir);
-        TaskEvaluation.Accuracy before = evaluateBefore ? TaskEvaluation.evaluate(task, trainer.policy(), eval, p.evalSamples(), null) : null;
-        long t1 = System.nanoTime();
-        trainer.train();
-        long t2 = System.nanoTime();
+        long t0 = System.nanoTime(), t1, t2, t3;
+        TaskEvaluation.Accuracy before, after;
         List<Completion> samples = new ArrayList<>();
-        TaskEvaluation.Accuracy after = TaskEvaluation.evaluate(task, trainer.policy(), eval, p.evalSamples(), samples::add);
-        long t3 = System.nanoTime();
+        // closed when the run is done: a comparison or sweep runs many in one process
+        try (TarpoTrainer trainer = new TarpoTrainer(config, model,
+                task.trainingProblems(config.maxSteps * config.promptsPerStep, config.seed), task.prompts(),
+                WeightedRewards.of(ArithmeticTask.reward()), task.text(), runDir)) {
+            before = evaluateBefore ? TaskEvaluation.evaluate(task, trainer.policy(), eval, p.evalSamples(), null) : null;
+            t1 = System.nanoTime();
+            trainer.train();
+            t2 = System.nanoTime();
+            after = TaskEvaluation.evaluate(task, trainer.policy(), eval, p.evalSamples(), samples::add);
+            t3 = System.nanoTime();
+        }
         writeCompletions(runDir, task, eval, samples, p.evalSamples());
 
         Map<String, Object> s = new LinkedHashMap<>();

@@ -15,6 +15,7 @@ import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.latent.LatentMode;
 
 import java.util.List;
+import org.tarpo4j.layers.core.RecyclingMemory;
 
 /**
  * A causal LM with its latent mode (TARPO's router and soft inputs, HRPO's gate, or none) and optional LoRA adapters:
@@ -86,6 +87,14 @@ public final class Policy {
 
     /** @return the policy's graph (its type is internal API) */
     public DecoderGraph graph() { return graph; }
+
+    /**
+     * Frees the working memory its graph's passes keep for the next pass (forward and backward pools): for a policy
+     * that is done training. It can still run; the next pass allocates afresh.
+     *
+     * @return the bytes freed
+     */
+    public long releaseWorkingMemory() { return RecyclingMemory.release(graph.sd()); }
 
     /**
      * A fresh incremental decoder over {@code batch} rows (empty cache) for sequences of at most {@code maxLength}

@@ -42,6 +42,9 @@ final class ReferencePolicy {
         PolicyLoss.attachLogProbs(policy, temperature, banned);
     }
 
+    /** Frees its graph's working memory ({@link Policy#releaseWorkingMemory}). */
+    void releaseWorkingMemory() { policy.releaseWorkingMemory(); }
+
     /**
      * Reference token log-probs (and route log-probs with a router) of every chunk of {@code pass}, each
      * {@code [B, chunk]}, masked like the policy's; registered in {@code arrays}.

@@ -44,7 +44,7 @@ import java.util.function.DoubleUnaryOperator;
  * <p>Long because it is the step in order (rollout, rewards, advantages, micro-batched gradient, update, metrics,
  * checkpoint) with the memory plan that sizes it; each part is a class of its own.
  */
-public final class TarpoTrainer {
+public final class TarpoTrainer implements AutoCloseable {
     private final TarpoConfig config;
     private final Policy policy;
     private final MixedRollout rollout;
@@ -192,6 +192,17 @@ public final class TarpoTrainer {
 
     /** @param callback called during every step from now on ({@link TrainerCallback#NONE} for none) */
     public void setCallback(TrainerCallback callback) { this.callback = callback; }
+
+    /**
+     * Frees the working memory the policy's and the reference's graphs keep between steps, which otherwise waits for
+     * the garbage collector (runs one after another in one process, as {@code compare} and sweeps do, held gigabytes).
+     * The policy stays usable (evaluation, saving); training again allocates afresh.
+     */
+    @Override
+    public void close() {
+        policy.releaseWorkingMemory();
+        if (reference != null) reference.releaseWorkingMemory();
+    }
 
     /** @return the policy being trained (for evaluation, or to save its model) */
     public Policy policy() { return policy; }
