@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = "Runs N training steps and reports the process's memory after every step (resident, peak resident "
                 + "and Java heap, as each step's memory/* metrics log them; ND4J's arrays count in the resident memory) and each step's time: "
-                + "one JSON line with the curves and their summary (growth after the warm-up, slowest step against the median).")
+                + "one JSON line with the curves and their summary (growth after the warm-up; same_width: the growth between steps "
+                + "whose widest completion is the same, which a wide step cannot inflate; slowest step against the median).")
 final class SoakCommand implements Callable<Integer> {
     @Mixin
     EmbeddedOptions embedded;
