@@ -72,14 +72,12 @@ public final class FrozenWeightMmul extends Mmul {
             Field field = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
             field.setAccessible(true);
             var byHash = (Map<Long, Map<String, Class<?>>>) field.get(holder);
-            synchronized (byHash) {
-                Map<String, Class<?>> byName = new HashMap<>();
-                descriptors.forEach((name, d) -> {
-                    if (d.getHash() == hash) byName.put(name, holder.customOpClassForHashAndName(hash, name));
-                });
-                byName.put(OP_NAME, FrozenWeightMmul.class);
-                byHash.put(hash, byName);
-            }
+            Map<String, Class<?>> byName = new HashMap<>();
+            descriptors.forEach((name, d) -> {
+                if (d.getHash() == hash) byName.put(name, holder.customOpClassForHashAndName(hash, name));
+            });
+            byName.put(OP_NAME, FrozenWeightMmul.class);
+            byHash.put(hash, byName); // once, in this class's initialiser (ND4J's own map is not synchronised either)
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot register " + FrozenWeightMmul.class.getSimpleName()
                     + " with this ND4J version", e);

@@ -1,6 +1,7 @@
 package org.tarpo4j.rl.policy;
 
 import org.tarpo4j.layers.LoraConfig;
+import org.tarpo4j.layers.core.RecyclingMemory;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
 import org.tarpo4j.layers.tarpo.RouterConfig;
 import org.tarpo4j.layers.tarpo.SoftInputConfig;
@@ -15,7 +16,6 @@ import org.tarpo4j.models.latent.LatentHeads;
 import org.tarpo4j.models.latent.LatentMode;
 
 import java.util.List;
-import org.tarpo4j.layers.core.RecyclingMemory;
 
 /**
  * A causal LM with its latent mode (TARPO's router and soft inputs, HRPO's gate, or none) and optional LoRA adapters:
