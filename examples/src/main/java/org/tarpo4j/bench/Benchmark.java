@@ -200,11 +200,10 @@ public final class Benchmark {
         });
         List<String> params = List.copyOf(trainable.keySet());
         AdamW adam = new AdamW(List.of(new AdamW.Group("all", trainable, 1e-4, 0.0)), 0.9, 0.999, 1e-8);
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        Runnable step = () -> {
-            Gradients.accumulate(g.graph(), LanguageModelLoss.LOSS, ph, List.of(), params, grads);
+        Runnable step = () -> { // as the trainer's step: gradients, AdamW, the gradients back to the pool for the next
+            Map<String, INDArray> grads = Gradients.compute(g.graph(), LanguageModelLoss.LOSS, ph, List.of(), params).gradients();
             adam.step(grads, 1.0);
-            grads.values().forEach(a -> a.assign(0)); // the next step adds into the same arrays
+            Gradients.release(g.graph(), grads);
         };
         step.run(); // builds the backward graph
         return best(s.repeats(), step);

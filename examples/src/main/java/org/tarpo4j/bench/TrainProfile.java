@@ -45,17 +45,21 @@ public final class TrainProfile {
         // the step's CPU time, the work it took, stays comparable when other jobs share the cores (wall time does not)
         var process = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         g.sd().setListeners(timer);
+        long allocated = 0;
         for (int i = 0; i < reps + 1; i++) {
             timer.reset();
             long t0 = System.nanoTime(), cpu0 = process.getProcessCpuTime();
             Map<String, INDArray> grads = Gradients.compute(g.graph(), LanguageModelLoss.LOSS, ph, List.of(), params).gradients();
             long t1 = System.nanoTime();
             adam.step(grads, 1.0);
+            Gradients.release(g.graph(), grads);
             long t2 = System.nanoTime(), cpu2 = process.getProcessCpuTime();
             var backward = g.sd().getFunction("grad"); // M2.1 runs the step in this copy of the graph: time its ops
             if (i == 0 && backward != null) backward.setListeners(timer);
-            System.out.printf("step %d: grads %.1f ms (in ops %.1f ms, %d ops), adamw %.1f ms, total %.1f ms = %.0f tok/s, process CPU %.1f ms%n", i,
-                    (t1 - t0) / 1e6, timer.totalMs(), timer.count(), (t2 - t1) / 1e6, (t2 - t0) / 1e6, b * t / ((t2 - t0) / 1e9), (cpu2 - cpu0) / 1e6);
+            long fresh = org.tarpo4j.layers.core.RecyclingMemory.allocations(backward) - allocated;
+            allocated += fresh;
+            System.out.printf("step %d: grads %.1f ms (in ops %.1f ms, %d ops, %d arrays allocated afresh), adamw %.1f ms, total %.1f ms = %.0f tok/s, process CPU %.1f ms%n", i,
+                    (t1 - t0) / 1e6, timer.totalMs(), timer.count(), fresh, (t2 - t1) / 1e6, (t2 - t0) / 1e6, b * t / ((t2 - t0) / 1e9), (cpu2 - cpu0) / 1e6);
         }
         System.out.println(timer.report(40, false));
         System.out.println(timer.report(Integer.getInteger("top", 40), true));

@@ -2,7 +2,6 @@ package org.tarpo4j.layers.core;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.config.ExecutionResult;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -152,6 +151,21 @@ public final class Gradients {
     }
 
     /**
+     * Done with gradients from {@link #compute} or {@link #accumulate} of {@code graph} (on this thread): each goes back
+     * to the pool of the graph's backward pass, where the next pass writes its gradients (no allocation a step), or is
+     * closed if it did not come from there.
+     *
+     * @param graph     the graph whose pass made them
+     * @param gradients the caller's gradients, not to be used afterwards
+     */
+    public static void release(Graph graph, Map<String, INDArray> gradients) {
+        SameDiff backward = graph.sd().getFunction("grad");
+        for (INDArray g : gradients.values()) {
+            if (backward == null || !RecyclingMemory.takeBack(backward, g)) NativeArrays.close(g);
+        }
+    }
+
+    /**
      * {@code sums += scale · gradients}, taking the gradients over: each is scaled in place and becomes the sum's entry
      * when there is none yet, else is added and closed (for losses that are averages over parts of a batch).
      *
@@ -188,13 +202,7 @@ public final class Gradients {
             gradientName.put(v, g.name());
             names.add(g.name());
         }
-        ExecutionResult result = gradFn.output(placeholders, Map.of(), null, names.toArray(new String[0]));
-        Map<String, INDArray> arrays = new HashMap<>();
-        if (result.hasValues()) {
-            result.getValueOutputs().forEach((k, v) -> arrays.put(k, v.getTensorValue()));
-        } else {
-            arrays.putAll(ExecutionResult.unpack(result.getOutputs()));
-        }
+        Map<String, INDArray> arrays = ManyOutputSession.outputs(gradFn, placeholders, List.copyOf(new LinkedHashSet<>(names)));
         Map<String, INDArray> outs = new HashMap<>(), grads = new HashMap<>();
         for (String o : outputs) outs.put(o, arrays.get(o));
         gradientName.forEach((v, g) -> grads.put(v, arrays.get(g)));

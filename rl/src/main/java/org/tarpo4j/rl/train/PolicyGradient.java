@@ -142,6 +142,11 @@ final class PolicyGradient implements StepGradient {
         return new Result(gradients, metrics);
     }
 
+    @Override
+    public void release(Map<String, INDArray> gradients) {
+        Gradients.release(policy.graph().graph(), gradients);
+    }
+
     /** The micro-batch's passes, last chunk first, its gradients added into {@code gradients} and its sums into {@code totals}. */
     private void backward(MicroBatch mb, List<String> sums, List<String> trainable, Map<String, INDArray> gradients,
                           Map<String, Double> totals) {

@@ -1,6 +1,7 @@
 package org.tarpo4j.rl.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tarpo4j.layers.core.NativeArrays;
 
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ public interface StepGradient extends AutoCloseable {
      * @return the gradient and metrics
      */
     Result compute(List<String> trainable);
+
+    /** Done with a result's gradients (after the optimizer step): they may serve the next pass. */
+    default void release(Map<String, INDArray> gradients) {
+        gradients.values().forEach(NativeArrays::close);
+    }
 
     /** Releases the step's inputs. */
     @Override

@@ -1,6 +1,5 @@
 package org.tarpo4j.rl.train;
 
-import org.tarpo4j.layers.core.NativeArrays;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.generation.ContextWindow;
@@ -314,7 +313,7 @@ public final class TarpoTrainer implements AutoCloseable {
                     GradientClipping.clip(r.gradients(), config.maxGradNorm);
                     optimizer.step(r.gradients(), lrFactor);
                 }
-                r.gradients().values().forEach(NativeArrays::close);
+                gradient.release(r.gradients());
                 if (!finite) {
                     skipped = true; // one bad batch must not poison the weights: no update at all
                     break;
