@@ -63,6 +63,31 @@ class GradientsMemoryReuseTest {
     }
 
     @Test
+    void gradientsGivenBackServeTheNextCallWhichThenAllocatesNothing() {
+        Graph g = TestGraphs.doubleGraph(14);
+        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 5);
+        SDVariable h = new Linear(g, "first", 5, 6, true, null).forward(x);
+        SDVariable y = new Linear(g, "second", 6, 4, true, null).forward(g.sd().math.tanh(h));
+        g.sd().identity("loss", y.mul(y).sum());
+        Set<String> params = g.parameters().asMap().keySet();
+        Map<String, INDArray> in = Map.of("x", TestGraphs.randn(5, 7, 5));
+        Map<String, INDArray> expected = copy(Gradients.compute(g, "loss", in, List.of(), params).gradients());
+        SameDiff backward = g.sd().getFunction("grad");
+        for (int step = 0; step < 3; step++) {
+            long before = RecyclingMemory.allocations(backward);
+            Map<String, INDArray> grads = Gradients.compute(g, "loss", in, List.of(), params).gradients();
+            if (step > 0) assertEquals(0, RecyclingMemory.allocations(backward) - before, "step " + step);
+            expected.forEach((k, v) -> assertEquals(0.0, v.sub(grads.get(k)).amaxNumber().doubleValue(), 0.0, k));
+            grads.values().forEach(a -> a.assign(Double.NaN)); // as the optimizer leaves them: overwritten
+            Gradients.release(g, grads);
+        }
+        // an array the pool never handed out is closed, not pooled
+        INDArray foreign = TestGraphs.randn(6, 2, 2);
+        Gradients.release(g, Map.of("foreign", foreign));
+        assertTrue(foreign.wasClosed());
+    }
+
+    @Test
     void releaseFreesThePoolsAndTheGraphStillRuns() {
         Graph g = TestGraphs.doubleGraph(13);
         SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 5);
