@@ -45,11 +45,7 @@ class GradientsMemoryReuseTest {
     void aRepeatedCallAllocatesOnlyTheGradientsItHandedOver() {
         // two layers: the backward asks for the second layer's weight gradient (handed over last call, so short in the
         // pool) before the first layer's arrays, which must still be served from the pool
-        Graph g = TestGraphs.doubleGraph(12);
-        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 5);
-        SDVariable h = new Linear(g, "first", 5, 6, true, null).forward(x);
-        SDVariable y = new Linear(g, "second", 6, 4, true, null).forward(g.sd().math.tanh(h));
-        g.sd().identity("loss", y.mul(y).sum());
+        Graph g = twoLayers(12);
         Set<String> params = g.parameters().asMap().keySet();
         Map<String, INDArray> in = Map.of("x", TestGraphs.randn(3, 7, 5));
         Gradients.compute(g, "loss", in, List.of(), params);
@@ -64,11 +60,7 @@ class GradientsMemoryReuseTest {
 
     @Test
     void gradientsGivenBackServeTheNextCallWhichThenAllocatesNothing() {
-        Graph g = TestGraphs.doubleGraph(14);
-        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 5);
-        SDVariable h = new Linear(g, "first", 5, 6, true, null).forward(x);
-        SDVariable y = new Linear(g, "second", 6, 4, true, null).forward(g.sd().math.tanh(h));
-        g.sd().identity("loss", y.mul(y).sum());
+        Graph g = twoLayers(14);
         Set<String> params = g.parameters().asMap().keySet();
         Map<String, INDArray> in = Map.of("x", TestGraphs.randn(5, 7, 5));
         Map<String, INDArray> expected = copy(Gradients.compute(g, "loss", in, List.of(), params).gradients());
@@ -102,6 +94,16 @@ class GradientsMemoryReuseTest {
         assertEquals(0, RecyclingMemory.release(g.sd()), "nothing left to free");
         Map<String, INDArray> again = Gradients.compute(g, "loss", in, List.of(), params).gradients();
         first.forEach((k, v) -> assertEquals(0.0, v.sub(again.get(k)).amaxNumber().doubleValue(), 0.0, k));
+    }
+
+    /** {@code loss = sum(second(tanh(first(x)))²)}, x {@code [N, 5]}. */
+    private static Graph twoLayers(long seed) {
+        Graph g = TestGraphs.doubleGraph(seed);
+        SDVariable x = g.sd().placeHolder("x", DataType.DOUBLE, -1, 5);
+        SDVariable h = new Linear(g, "first", 5, 6, true, null).forward(x);
+        SDVariable y = new Linear(g, "second", 6, 4, true, null).forward(g.sd().math.tanh(h));
+        g.sd().identity("loss", y.mul(y).sum());
+        return g;
     }
 
     private static Map<String, INDArray> copy(Map<String, INDArray> m) {
