@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
+import org.tarpo4j.layers.core.RecyclingMemory;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.config.ModelConfig;
 import org.tarpo4j.models.decoder.DecoderGraph;
@@ -56,7 +57,7 @@ public final class TrainProfile {
             long t2 = System.nanoTime(), cpu2 = process.getProcessCpuTime();
             var backward = g.sd().getFunction("grad"); // M2.1 runs the step in this copy of the graph: time its ops
             if (i == 0 && backward != null) backward.setListeners(timer);
-            long fresh = org.tarpo4j.layers.core.RecyclingMemory.allocations(backward) - allocated;
+            long fresh = RecyclingMemory.allocations(backward) - allocated;
             allocated += fresh;
             System.out.printf("step %d: grads %.1f ms (in ops %.1f ms, %d ops, %d arrays allocated afresh), adamw %.1f ms, total %.1f ms = %.0f tok/s, process CPU %.1f ms%n", i,
                     (t1 - t0) / 1e6, timer.totalMs(), timer.count(), fresh, (t2 - t1) / 1e6, (t2 - t0) / 1e6, b * t / ((t2 - t0) / 1e9), (cpu2 - cpu0) / 1e6);

@@ -98,9 +98,9 @@ public final class RecyclingMemory {
     }
 
     /**
-     * Takes back {@code array}, handed over by {@link #handOver} after the last call of {@code graph}'s session (on this
-     * thread), for the next call: a step's gradients serve the next step's backward pass instead of being freed and
-     * allocated again (70 MB a step with LoRA at the 0.5B shape, 2 GB under full fine-tuning). False when the array is
+     * Takes back {@code array}, which {@link #handOver} took out of the pool of {@code graph}'s session (on this thread)
+     * in any earlier call, for the next call: a step's gradients (handed over by its first micro-batch) serve the next
+     * step's backward pass instead of being freed and allocated again (70 MB a step with LoRA at the 0.5B shape, 2 GB under full fine-tuning). False when the array is
      * not one this pool handed over (close it instead). The caller must not use it afterwards.
      */
     public static boolean takeBack(SameDiff graph, INDArray array) {
