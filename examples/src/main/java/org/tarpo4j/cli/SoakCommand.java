@@ -9,6 +9,7 @@ import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import java.util.concurrent.Callable;
         description = "Runs N training steps and reports the process's memory after every step (resident, peak resident "
                 + "and Java heap, as each step's memory/* metrics log them; ND4J's arrays count in the resident memory) and each step's time: "
                 + "one JSON line with the curves and their summary (growth after the warm-up; same_width: the growth between steps "
-                + "whose widest completion is the same, which a wide step cannot inflate; slowest step against the median).")
+                + "whose widest completion is the same, which a wide step cannot inflate; slowest step against the median). "
+                + "Other --key value pairs override the config's keys, as train's do (e.g. --chunk_length 32).")
 final class SoakCommand implements Callable<Integer> {
     @Mixin
     EmbeddedOptions embedded;
@@ -41,13 +43,21 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--output-dir", description = "where the run goes (default: a new temporary directory)")
     Path outputDir;
 
+    /** Config keys as {@code --key value}, as {@code train} takes them (e.g. {@code --chunk_length 32}). */
+    @Unmatched
+    List<String> overrides;
+
     @Override
     public Integer call() throws Exception {
         if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         if (warmup < 1 || warmup > steps) throw new IllegalArgumentException("--warmup must be in [1, --steps], got " + warmup);
+        Map<String, String> overrides = new LinkedHashMap<>(Overrides.parse(this.overrides));
+        for (String k : List.of("max_steps", "output_dir", "save_steps", "log_completions_steps")) {
+            if (overrides.containsKey(k)) throw new IllegalArgumentException("--" + k + ": soak sets it (use --steps and --output-dir)");
+        }
         Path out = outputDir != null ? outputDir : Files.createTempDirectory("tarpo-soak");
-        Map<String, String> overrides = Map.of("max_steps", String.valueOf(steps), "output_dir", out.toString(),
-                "save_steps", "0", "log_completions_steps", "0");
+        overrides.putAll(Map.of("max_steps", String.valueOf(steps), "output_dir", out.toString(),
+                "save_steps", "0", "log_completions_steps", "0"));
         if (config != null && !TarpoConfig.read(config, overrides).dataFormat.equals(EmbeddedRun.ARITH)) {
             GenericTraining.run(TarpoConfig.read(config, overrides), false, false, System.err); // stdout: the result only
         } else {
