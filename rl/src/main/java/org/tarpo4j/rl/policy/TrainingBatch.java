@@ -27,7 +27,16 @@ public final class TrainingBatch {
     public final float[][][] latentInputs;   // [n][width][d] with hidden-state soft inputs, else null
     public final float[][] routes, completionMask, hardStepMask, oldTokenLogp, oldRouteLogp;
 
+    /** Completions right-padded to the longest of them. */
     public TrainingBatch(List<int[]> prompts, List<Completion> completions, int padId, int topK) {
+        this(prompts, completions, padId, topK, 1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Completions right-padded so that a row's width is a multiple of {@code multiple} positions, never past
+     * {@code maxCompletion} columns ({@link #completionColumns}); the extra columns are padding, masked like any other.
+     */
+    public TrainingBatch(List<int[]> prompts, List<Completion> completions, int padId, int topK, int multiple, int maxCompletion) {
         if (prompts.size() != completions.size()) throw new IllegalArgumentException("one prompt per completion expected");
         this.rows = completions.size();
         this.topK = topK;
@@ -35,7 +44,7 @@ public final class TrainingBatch {
         for (int[] pr : prompts) p = Math.max(p, pr.length);
         for (Completion c : completions) l = Math.max(l, c.length());
         this.promptWidth = p;
-        this.width = p + l;
+        this.width = p + completionColumns(p, l, multiple, maxCompletion);
         inputIds = new int[rows][width];
         positionIds = new int[rows][width];
         attentionMask = new int[rows][width];
@@ -84,6 +93,17 @@ public final class TrainingBatch {
             int pos = 0;
             for (int j = 0; j < width; j++) positionIds[r][j] = attentionMask[r][j] == 1 ? pos++ : 0;
         }
+    }
+
+    /**
+     * The completion columns of rows with {@code prompt} prompt columns and a longest completion of {@code longest}:
+     * the fewest at least {@code longest} that make the width a multiple of {@code multiple}, or {@code max} where that
+     * would take more (so the widest rows too meet one width per prompt width). E.g. (17, 33, 8, 64) gives 39, width 56;
+     * (20, 62, 8, 64) gives 64.
+     */
+    public static int completionColumns(int prompt, int longest, int multiple, int max) {
+        int padded = (prompt + longest + multiple - 1) / multiple * multiple - prompt;
+        return padded <= max ? padded : Math.max(longest, max);
     }
 
     /** Placeholders of the policy's decoder (empty cache) and of its soft inputs; {@code allHard} zeroes the routes. */

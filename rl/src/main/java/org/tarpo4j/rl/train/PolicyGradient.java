@@ -79,7 +79,7 @@ final class PolicyGradient implements StepGradient {
         for (int start = 0; start < n; start += microBatchRows) {
             int end = Math.min(n, start + microBatchRows);
             TrainingBatch batch = new TrainingBatch(prompts.subList(start, end), completions.subList(start, end), padId,
-                    config.softTopK);
+                    config.softTopK, config.padToMultipleOf, config.maxCompletionLength);
             float[][] mask = batch.completionMask;
             float[][] weights = new float[batch.rows][batch.width];
             for (int r = 0; r < batch.rows; r++) {

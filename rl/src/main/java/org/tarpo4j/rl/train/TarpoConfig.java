@@ -171,6 +171,14 @@ public final class TarpoConfig {
             + "the cached keys and values of the ones before (the same gradient, one more forward pass); unset = the "
             + "longest that fits the memory plan")
     public Integer chunkLength;
+    /**
+     * A micro-batch's rows are padded to a multiple of this many positions ({@code pad_to_multiple_of}, as in Hugging
+     * Face's collators; default 8), never past {@code max_completion_length} completion positions.
+     */
+    @JsonPropertyDescription("a micro-batch's rows are padded to a multiple of this many positions (never past "
+            + "max_completion_length): a run then meets a few widths, not one per longest completion, and libnd4j keeps "
+            + "a descriptor of every shape it meets for the life of the process; 1 = no padding")
+    public int padToMultipleOf = 8;
 
     // --- TARPO
     /** The method ({@code mode}, default {@code tarpo}): {@code tarpo}, {@code grpo} or {@code hrpo}. */
@@ -408,6 +416,7 @@ public final class TarpoConfig {
         positive("num_iterations", numIterations);
         positive("max_completion_length", maxCompletionLength);
         positive("soft_top_k", softTopK);
+        positive("pad_to_multiple_of", padToMultipleOf);
         nonNegative("save_steps", saveSteps);
         nonNegative("log_completions_steps", logCompletionsSteps);
         range("beta", beta, 0, Double.MAX_VALUE);

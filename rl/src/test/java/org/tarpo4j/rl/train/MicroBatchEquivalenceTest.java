@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A step's gradient accumulated over micro-batches of 1 and 2 completions equals the gradient of all completions in one
  * pass, for every loss type (whose normalisation is the trap), with and without LoRA, in tarpo, grpo and hrpo modes;
- * and so does the gradient of rows fed in chunks of positions over their KV cache.
+ * and so does the gradient of rows fed in chunks of positions over their KV cache, and of rows padded to a multiple of
+ * some positions.
  */
 class MicroBatchEquivalenceTest {
     @Test
@@ -58,6 +59,13 @@ class MicroBatchEquivalenceTest {
                         assertSame(one, split, mode + (lora ? " + lora" : "") + " " + lossType + " micro-batch " + size);
                     }
                     if (!lossType.equals("grpo")) continue;
+                    // rows padded to a multiple of 16 positions (pad_to_multiple_of), and not padded at all
+                    for (int multiple : new int[]{1, 16}) {
+                        TarpoConfig padded = c.copy();
+                        padded.padToMultipleOf = multiple;
+                        Map<String, Object> p = gradient(trainer, padded, lossType, 2, null, perCompletion, completions, advantages);
+                        assertSame(one, p, mode + (lora ? " + lora" : "") + " padded to a multiple of " + multiple);
+                    }
                     // rows of up to 15 positions in chunks of 4 and 7 (a chunk border inside the prompt and inside the
                     // completion), each chunk attending to the cache of the ones before
                     for (int chunk : new int[]{4, 7}) {
