@@ -44,7 +44,7 @@ public final class WarmStart {
         List<Problem> earlyStop = task.heldOut(p.earlyStopProblems());
         double accuracy = Double.NaN, loss = Double.NaN;
         int step = 0;
-        try (ProgressReporter progress = new ProgressReporter("sft", p.sftMaxSteps(), 0)) {
+        try (sft; ProgressReporter progress = new ProgressReporter("sft", p.sftMaxSteps(), 0)) {
             while (step < p.sftMaxSteps()) {
                 List<SftExample> batch = new ArrayList<>(p.sftBatch());
                 for (int i = 0; i < p.sftBatch(); i++) batch.add(task.example(stream.next()));

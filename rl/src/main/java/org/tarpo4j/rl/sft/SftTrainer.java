@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.core.Gradients;
 import org.tarpo4j.layers.core.NativeArrays;
+import org.tarpo4j.layers.core.RecyclingMemory;
 import org.tarpo4j.models.CausalLm;
 import org.tarpo4j.models.decoder.DecoderGraph;
 import org.tarpo4j.models.decoder.DecoderOptions;
@@ -21,9 +22,10 @@ import java.util.Map;
 
 /**
  * Supervised fine-tuning of every weight on (prompt, completion) pairs: next-token cross-entropy on the completion
- * tokens, sequences right-padded in a batch. Used for the embedded task's warm start before RL.
+ * tokens, sequences right-padded in a batch. Used for the embedded task's warm start before RL. Close it when done: its
+ * graph's working memory is then freed at once instead of when the garbage collector finds the graph.
  */
-public final class SftTrainer {
+public final class SftTrainer implements AutoCloseable {
     private final CausalLm model;
     private final SftConfig config;
     private final DecoderGraph graph;
@@ -86,6 +88,17 @@ public final class SftTrainer {
     }
 
     public int steps() { return step; }
+
+    /**
+     * Frees the working memory the graph's passes keep between steps (the RL run that follows a warm start in the same
+     * process otherwise starts beside it). Training again allocates afresh.
+     *
+     * @return the bytes freed
+     */
+    public long releaseWorkingMemory() { return RecyclingMemory.release(graph.sd()); }
+
+    @Override
+    public void close() { releaseWorkingMemory(); }
 
     private Map<String, INDArray> inputs(List<SftExample> batch) {
         int width = 0;

@@ -30,6 +30,18 @@ public class SupervisedMicroBatchTest {
         }
     }
 
+    @Test
+    void closingFreesTheWorkingMemoryAStepLeaves() {
+        List<SftExample> batch = List.of(new SftExample(new int[]{1, 5, 9}, new int[]{6, 7, 2}),
+                new SftExample(new int[]{1, 20}, new int[]{8, 2}));
+        try (SftTrainer sft = new SftTrainer(RlTestModels.model(4), CONFIG, 2)) {
+            sft.step(batch);
+            assertTrue(sft.releaseWorkingMemory() > 0, "a step leaves its passes' arrays in the pool");
+            assertEquals(0, sft.releaseWorkingMemory(), "freed once");
+            sft.step(batch);   // still usable: the pool starts empty
+        }
+    }
+
     /** Equal losses and gradients, and a gradient that is not zero. */
     public static void assertSame(double loss, Map<String, INDArray> gradients, double otherLoss, Map<String, INDArray> other,
                                   String what) {
