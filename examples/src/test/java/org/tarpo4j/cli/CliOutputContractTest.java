@@ -38,7 +38,7 @@ class CliOutputContractTest {
                 .filter(p -> !p.endsWith("test-classes") && !p.endsWith("test-classes" + File.separator))
                 .collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, "org.tarpo4j.cli.Main"));
+                "-XX:TieredStopAtLevel=1", "-Xmx512m", "-XX:+UseSerialGC", "--add-modules=jdk.incubator.vector", "-cp", classpath, "org.tarpo4j.cli.Main"));
         command.addAll(List.of(args));
         Files.createDirectories(logs);
         Path out = logs.resolve(args[0] + ".out"), err = logs.resolve(args[0] + ".err");

@@ -106,9 +106,13 @@ final class SparkCluster {
         }
     }
 
-    /** The executors' Java options: Spark's --add-opens and the trainer's JavaCPP limits (off-heap memory is GC-driven). */
+    /**
+     * The executors' Java options: Spark's --add-opens, the trainer's JavaCPP limits (off-heap memory is GC-driven) and,
+     * as the driver has it, the Vector API its rollouts' decoder runs on.
+     */
     private static String executorJavaOptions() {
         StringBuilder b = new StringBuilder(JavaOptions.addOpens());
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) b.append(" --add-modules=jdk.incubator.vector");
         for (String p : List.of("org.bytedeco.javacpp.maxbytes", "org.bytedeco.javacpp.maxphysicalbytes")) {
             String v = System.getProperty(p);
             if (v != null) b.append(" -D").append(p).append('=').append(v);

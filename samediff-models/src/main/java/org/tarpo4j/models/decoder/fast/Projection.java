@@ -4,7 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code y = α x Wᵀ} ({@code + y} when accumulating), {@code x [N, in]}, {@code W [out, in]}, {@code y [N, out]}, bound
- * once. One row, and up to {@value FastDecoder#MATVEC_ROWS} rows of a matrix that stays in cache (at most
+ * once. Up to {@value VectorProjection#ROWS} float32 rows go through {@link VectorProjection} (W read once, no
+ * packing) when the JVM has the Vector API ({@code --add-modules jdk.incubator.vector}, as {@code ./tarpo} and the
+ * tests start it); otherwise one row, and up to {@value FastDecoder#MATVEC_ROWS} rows of a matrix that stays in cache (at most
  * {@value #CACHED_BYTES} bytes), go through the matrix-vector form of {@code matmul} ({@code W · x_r}, rank-1
  * {@code x_r}), one per row: in M2.1 that is 4–7× faster than a GEMM of one row (measured: 1×256 by 8192×256, 0.19 vs
  * 1.3 ms) and still 1.5–6× faster at 2–4 rows of a small model; from 8 rows on the GEMM is as fast or faster. A large
@@ -15,13 +17,32 @@ final class Projection {
     /** A matrix up to this size is read from cache when it is read once per row. */
     static final long CACHED_BYTES = 4L << 20;
 
+    /** Whether this JVM was started with the Vector API: without it {@link VectorProjection} cannot even be loaded. */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    private static volatile boolean vectorKernel = VECTOR_API;   // off only in tests of the BLAS path
+
+    /** Tests: projections bound from now on use the Vector API kernel (where it is present) or not; returns the last setting. */
+    static boolean useVectorKernel(boolean on) {
+        boolean previous = vectorKernel;
+        vectorKernel = on && VECTOR_API;
+        return previous;
+    }
+
     private final BoundOp[] ops;
+    private final VectorProjection vector;   // null: the BLAS ops above
 
     Projection(INDArray x, INDArray w, INDArray y, boolean accumulate) {
         this(x, w, y, 1.0, accumulate);
     }
 
     Projection(INDArray x, INDArray w, INDArray y, double alpha, boolean accumulate) {
+        if (vectorKernel && VectorProjection.fits(x, w, y)) {
+            vector = new VectorProjection(x, w, y, alpha, accumulate);
+            ops = new BoundOp[0];
+            return;
+        }
+        vector = null;
         int n = (int) x.size(0);
         boolean cached = w.length() * w.dataType().width() <= CACHED_BYTES;
         if (n > FastDecoder.MATVEC_ROWS || n > 1 && !cached) {
@@ -36,6 +57,7 @@ final class Projection {
     }
 
     void run() {
+        if (vector != null) vector.run();
         for (BoundOp op : ops) op.run();
     }
 }

@@ -57,6 +57,20 @@ class FastDecoderTest {
     }
 
     @Test
+    void equalsTheGraphDecoderOnTheBlasPathAsWithoutTheVectorApi() {
+        // a JVM started without --add-modules jdk.incubator.vector: every projection is a BLAS matmul
+        boolean previous = Projection.useVectorKernel(false);
+        try {
+            for (ModelConfig c : List.of(TinyModels.qwen2Config(), TinyModels.llamaConfig())) {
+                compare(c, LatentMode.TARPO, true, 64);
+                compare(c, LatentMode.GRPO, false, 64, List.of(PROMPTS.get(2)));
+            }
+        } finally {
+            Projection.useVectorKernel(previous);
+        }
+    }
+
+    @Test
     void refusesLatentVectorInputsRatherThanIgnoringThem() {
         ModelConfig c = TinyModels.qwen2Config();
         var p = TinyModels.random(c, 1).parameters();

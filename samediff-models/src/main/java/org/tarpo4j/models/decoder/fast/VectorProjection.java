@@ -1,0 +1,141 @@
+package org.tarpo4j.models.decoder.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * {@code y = α x Wᵀ} ({@code + y} when accumulating) for up to {@value #ROWS} rows of float32, {@code x [N, in]},
+ * {@code W [out, in]} row-major, {@code y [N, out]} of any strides: each row of W is read once and multiplied with
+ * every row of x in SIMD registers (the JDK's Vector API). A decode step is a few rows against matrices of megabytes,
+ * so it is bound by reading W: OpenBLAS's SGEMM first copies W into its packed layout (measured at 4 rows, 896 →
+ * 4864: 63% of decode time in {@code sgemm_incopy}, 5.4 ms against 1.3 ms here; the 151,936-row head 167 against
+ * 70 ms), and a matrix-vector product per row reads W once per row.
+ *
+ * <p>Loaded only when the JVM was started with {@code --add-modules jdk.incubator.vector} ({@link Projection} checks);
+ * the arrays are read through their native addresses, so they must outlive the projection (a decoder's buffers and
+ * its model's weights do).
+ */
+final class VectorProjection {
+    /** Rows of x multiplied with one pass over W. */
+    static final int ROWS = 4;
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private final ByteBuffer w;                    // W's elements, as the Vector API reads them
+    private final FloatBuffer x, y;
+    private final int n, in, out;
+    private final long xRow, yRow, yCol;
+    private final float alpha;
+    private final boolean accumulate;
+    private final float[] xs;                      // the rows of x, copied once a call: [ROWS · in], zero rows past N
+    private final float[] sums;                    // [ROWS · out]
+
+    /** Whether these arrays can go through this kernel: float32, W row-major and dense, x rows contiguous. */
+    static boolean fits(INDArray x, INDArray w, INDArray y) {
+        return x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT && y.dataType() == DataType.FLOAT
+                && x.rank() == 2 && w.rank() == 2 && y.rank() == 2 && x.size(0) <= ROWS
+                && w.stride(1) == 1 && w.stride(0) == w.size(1) && x.stride(1) == 1
+                && w.length() <= Integer.MAX_VALUE && x.length() > 0;
+    }
+
+    VectorProjection(INDArray x, INDArray w, INDArray y, double alpha, boolean accumulate) {
+        if (!fits(x, w, y)) throw new IllegalArgumentException("VectorProjection takes float32 x [<= " + ROWS + ", in], W [out, in]");
+        this.n = (int) x.size(0);
+        this.in = (int) x.size(1);
+        this.out = (int) w.size(0);
+        if (w.size(1) != in || y.size(0) != n || y.size(1) != out) {
+            throw new IllegalArgumentException("shapes x " + java.util.Arrays.toString(x.shape()) + ", W "
+                    + java.util.Arrays.toString(w.shape()) + ", y " + java.util.Arrays.toString(y.shape()) + " do not chain");
+        }
+        this.w = bytes(w);
+        this.x = bytes(x).asFloatBuffer();
+        this.y = bytes(y).asFloatBuffer();
+        this.xRow = x.stride(0);
+        this.yRow = y.stride(0);
+        this.yCol = y.stride(1);
+        this.alpha = (float) alpha;
+        this.accumulate = accumulate;
+        this.xs = new float[ROWS * in];
+        this.sums = new float[ROWS * out];
+    }
+
+    void run() {
+        for (int r = 0; r < n; r++) x.get((int) (r * xRow), xs, r * in, in);
+        multiply(w, out, in, xs, sums);
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < out; j++) {
+                int at = (int) (r * yRow + j * yCol);
+                float v = alpha * sums[r * out + j];
+                y.put(at, accumulate ? y.get(at) + v : v);
+            }
+        }
+    }
+
+    /** {@code sums[r·out + j] = Σ_i x[r·in + i] · W[j·in + i]} for the {@value #ROWS} rows of x, two rows of W at a time. */
+    static void multiply(ByteBuffer w, int out, int in, float[] x, float[] sums) {
+        int vectorEnd = in - in % S.length(), j = 0;
+        for (; j + 1 < out; j += 2) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            int rowA = j * in, rowB = rowA + in;
+            for (int i = 0; i < vectorEnd; i += S.length()) {
+                FloatVector wa = load(w, rowA + i), wb = load(w, rowB + i);
+                FloatVector x0 = FloatVector.fromArray(S, x, i), x1 = FloatVector.fromArray(S, x, in + i);
+                FloatVector x2 = FloatVector.fromArray(S, x, 2 * in + i), x3 = FloatVector.fromArray(S, x, 3 * in + i);
+                a0 = wa.fma(x0, a0); a1 = wa.fma(x1, a1); a2 = wa.fma(x2, a2); a3 = wa.fma(x3, a3);
+                b0 = wb.fma(x0, b0); b1 = wb.fma(x1, b1); b2 = wb.fma(x2, b2); b3 = wb.fma(x3, b3);
+            }
+            store(sums, out, j, a0, a1, a2, a3);
+            store(sums, out, j + 1, b0, b1, b2, b3);
+            for (int i = vectorEnd; i < in; i++) addTail(w, rowA, rowB, in, i, x, sums, out, j);
+        }
+        if (j < out) {   // an odd last row of W
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            int rowA = j * in;
+            for (int i = 0; i < vectorEnd; i += S.length()) {
+                FloatVector wa = load(w, rowA + i);
+                a0 = wa.fma(FloatVector.fromArray(S, x, i), a0);
+                a1 = wa.fma(FloatVector.fromArray(S, x, in + i), a1);
+                a2 = wa.fma(FloatVector.fromArray(S, x, 2 * in + i), a2);
+                a3 = wa.fma(FloatVector.fromArray(S, x, 3 * in + i), a3);
+            }
+            store(sums, out, j, a0, a1, a2, a3);
+            for (int i = vectorEnd; i < in; i++) {
+                for (int r = 0; r < ROWS; r++) sums[r * out + j] += w.getFloat(4 * (rowA + i)) * x[r * in + i];
+            }
+        }
+    }
+
+    private static FloatVector load(ByteBuffer w, int index) {
+        return FloatVector.fromByteBuffer(S, w, 4 * index, ByteOrder.nativeOrder());
+    }
+
+    private static void store(float[] sums, int out, int j, FloatVector r0, FloatVector r1, FloatVector r2, FloatVector r3) {
+        sums[j] = r0.reduceLanes(VectorOperators.ADD);
+        sums[out + j] = r1.reduceLanes(VectorOperators.ADD);
+        sums[2 * out + j] = r2.reduceLanes(VectorOperators.ADD);
+        sums[3 * out + j] = r3.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void addTail(ByteBuffer w, int rowA, int rowB, int in, int i, float[] x, float[] sums, int out, int j) {
+        float wa = w.getFloat(4 * (rowA + i)), wb = w.getFloat(4 * (rowB + i));
+        for (int r = 0; r < ROWS; r++) {
+            sums[r * out + j] += wa * x[r * in + i];
+            sums[r * out + j + 1] += wb * x[r * in + i];
+        }
+    }
+
+    /** The array's elements from its first one on (a view's address includes its offset), over its native memory. */
+    private static ByteBuffer bytes(INDArray a) {
+        long span = 1 + (a.size(0) - 1) * a.stride(0) + (a.size(1) - 1) * a.stride(1);
+        FloatPointer p = new FloatPointer(a.data().addressPointer());
+        return p.position(0).limit(span).asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+}
