@@ -10,6 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * {@code y = α x Wᵀ} ({@code + y} when accumulating) for up to {@value #ROWS} rows of float32, {@code x [N, in]},
@@ -19,7 +22,9 @@ import java.nio.FloatBuffer;
  * 4864: 63% of decode time in {@code sgemm_incopy}, 5.4 ms against 1.3 ms here; the 151,936-row head 167 against
  * 70 ms), and a matrix-vector product per row reads W once per row.
  *
- * <p>Loaded only when the JVM was started with {@code --add-modules jdk.incubator.vector} ({@link Projection} checks);
+ * <p>W's rows are split into parts, one per thread ({@code OMP_NUM_THREADS}, as ND4J's own ops; the caller's thread
+ * takes the first) for a matrix of a megabyte or more, and in any case into parts under 1 GiB (a buffer's limit).
+ * Loaded only when the JVM was started with {@code --add-modules jdk.incubator.vector} ({@link Projection} checks);
  * the arrays are read through their native addresses, so they must outlive the projection (a decoder's buffers and
  * its model's weights do).
  */
@@ -27,9 +32,17 @@ final class VectorProjection {
     /** Rows of x multiplied with one pass over W. */
     static final int ROWS = 4;
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Threads a large W is split over: OpenMP's count, as libnd4j's ops use. */
+    static final int THREADS = threads(System.getenv("OMP_NUM_THREADS"));
 
-    private final ByteBuffer w;                    // W's elements, as the Vector API reads them
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final long PARALLEL_BYTES = 1L << 20, PART_BYTES = 1L << 30;
+    private static ExecutorService pool;                 // THREADS - 1 daemon threads, made on first use
+
+    /** A range of W's rows, from {@code first}, as its own buffer (so no offset passes 2 GiB). */
+    private record Part(ByteBuffer w, int first, int rows) {}
+
+    private final Part[] parts;
     private final FloatBuffer x, y;
     private final int n, in, out;
     private final long xRow, yRow, yCol;
@@ -42,11 +55,15 @@ final class VectorProjection {
     static boolean fits(INDArray x, INDArray w, INDArray y) {
         return x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT && y.dataType() == DataType.FLOAT
                 && x.rank() == 2 && w.rank() == 2 && y.rank() == 2 && x.size(0) <= ROWS
-                && w.stride(1) == 1 && w.stride(0) == w.size(1) && x.stride(1) == 1
-                && w.length() <= Integer.MAX_VALUE && x.length() > 0;
+                && w.stride(1) == 1 && w.stride(0) == w.size(1) && x.stride(1) == 1 && x.length() > 0 && w.length() > 0;
     }
 
     VectorProjection(INDArray x, INDArray w, INDArray y, double alpha, boolean accumulate) {
+        this(x, w, y, alpha, accumulate, THREADS);
+    }
+
+    /** @param threads parts W is split into when it is large (tests give more than this machine's count) */
+    VectorProjection(INDArray x, INDArray w, INDArray y, double alpha, boolean accumulate, int threads) {
         if (!fits(x, w, y)) throw new IllegalArgumentException("VectorProjection takes float32 x [<= " + ROWS + ", in], W [out, in]");
         this.n = (int) x.size(0);
         this.in = (int) x.size(1);
@@ -55,7 +72,7 @@ final class VectorProjection {
             throw new IllegalArgumentException("shapes x " + java.util.Arrays.toString(x.shape()) + ", W "
                     + java.util.Arrays.toString(w.shape()) + ", y " + java.util.Arrays.toString(y.shape()) + " do not chain");
         }
-        this.w = bytes(w);
+        this.parts = split(w, threads);
         this.x = bytes(x).asFloatBuffer();
         this.y = bytes(y).asFloatBuffer();
         this.xRow = x.stride(0);
@@ -69,7 +86,17 @@ final class VectorProjection {
 
     void run() {
         for (int r = 0; r < n; r++) x.get((int) (r * xRow), xs, r * in, in);
-        multiply(w, out, in, xs, sums);
+        if (parts.length == 1) {
+            multiply(parts[0]);
+        } else {
+            CompletableFuture<?>[] others = new CompletableFuture<?>[parts.length - 1];
+            for (int p = 1; p < parts.length; p++) {
+                Part part = parts[p];
+                others[p - 1] = CompletableFuture.runAsync(() -> multiply(part), pool());
+            }
+            multiply(parts[0]);
+            CompletableFuture.allOf(others).join();
+        }
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < out; j++) {
                 int at = (int) (r * yRow + j * yCol);
@@ -79,10 +106,17 @@ final class VectorProjection {
         }
     }
 
-    /** {@code sums[r·out + j] = Σ_i x[r·in + i] · W[j·in + i]} for the {@value #ROWS} rows of x, two rows of W at a time. */
-    static void multiply(ByteBuffer w, int out, int in, float[] x, float[] sums) {
+    private void multiply(Part p) {
+        multiply(p.w(), p.rows(), in, xs, sums, out, p.first());
+    }
+
+    /**
+     * {@code sums[r·out + first + j] = Σ_i x[r·in + i] · W[j·in + i]} for the {@value #ROWS} rows of x and the
+     * {@code rows} rows of this part of W, two rows of W at a time.
+     */
+    static void multiply(ByteBuffer w, int rows, int in, float[] x, float[] sums, int out, int first) {
         int vectorEnd = in - in % S.length(), j = 0;
-        for (; j + 1 < out; j += 2) {
+        for (; j + 1 < rows; j += 2) {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             int rowA = j * in, rowB = rowA + in;
             for (int i = 0; i < vectorEnd; i += S.length()) {
@@ -92,11 +126,17 @@ final class VectorProjection {
                 a0 = wa.fma(x0, a0); a1 = wa.fma(x1, a1); a2 = wa.fma(x2, a2); a3 = wa.fma(x3, a3);
                 b0 = wb.fma(x0, b0); b1 = wb.fma(x1, b1); b2 = wb.fma(x2, b2); b3 = wb.fma(x3, b3);
             }
-            store(sums, out, j, a0, a1, a2, a3);
-            store(sums, out, j + 1, b0, b1, b2, b3);
-            for (int i = vectorEnd; i < in; i++) addTail(w, rowA, rowB, in, i, x, sums, out, j);
+            store(sums, out, first + j, a0, a1, a2, a3);
+            store(sums, out, first + j + 1, b0, b1, b2, b3);
+            for (int i = vectorEnd; i < in; i++) {
+                float wa = w.getFloat(4 * (rowA + i)), wb = w.getFloat(4 * (rowB + i));
+                for (int r = 0; r < ROWS; r++) {
+                    sums[r * out + first + j] += wa * x[r * in + i];
+                    sums[r * out + first + j + 1] += wb * x[r * in + i];
+                }
+            }
         }
-        if (j < out) {   // an odd last row of W
+        if (j < rows) {   // an odd last row of W
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             int rowA = j * in;
             for (int i = 0; i < vectorEnd; i += S.length()) {
@@ -106,9 +146,9 @@ final class VectorProjection {
                 a2 = wa.fma(FloatVector.fromArray(S, x, 2 * in + i), a2);
                 a3 = wa.fma(FloatVector.fromArray(S, x, 3 * in + i), a3);
             }
-            store(sums, out, j, a0, a1, a2, a3);
+            store(sums, out, first + j, a0, a1, a2, a3);
             for (int i = vectorEnd; i < in; i++) {
-                for (int r = 0; r < ROWS; r++) sums[r * out + j] += w.getFloat(4 * (rowA + i)) * x[r * in + i];
+                for (int r = 0; r < ROWS; r++) sums[r * out + first + j] += w.getFloat(4 * (rowA + i)) * x[r * in + i];
             }
         }
     }
@@ -124,12 +164,19 @@ final class VectorProjection {
         sums[3 * out + j] = r3.reduceLanes(VectorOperators.ADD);
     }
 
-    private static void addTail(ByteBuffer w, int rowA, int rowB, int in, int i, float[] x, float[] sums, int out, int j) {
-        float wa = w.getFloat(4 * (rowA + i)), wb = w.getFloat(4 * (rowB + i));
-        for (int r = 0; r < ROWS; r++) {
-            sums[r * out + j] += wa * x[r * in + i];
-            sums[r * out + j + 1] += wb * x[r * in + i];
+    /** W's rows in parts: one per thread when W is large, more when a part would pass {@code PART_BYTES}. */
+    private static Part[] split(INDArray w, int threads) {
+        long rows = w.size(0), rowBytes = 4 * w.size(1), bytes = rows * rowBytes;
+        int count = (int) Math.max(bytes >= PARALLEL_BYTES ? Math.min(threads, rows) : 1, (bytes + PART_BYTES - 1) / PART_BYTES);
+        Part[] parts = new Part[count];
+        FloatPointer base = new FloatPointer(w.data().addressPointer());
+        for (int p = 0; p < count; p++) {
+            long first = rows * p / count, last = rows * (p + 1) / count;
+            // JavaCPP's buffer spans from the address with its position at the part: slice() starts it there
+            ByteBuffer b = base.position(first * w.size(1)).limit(last * w.size(1)).asByteBuffer().slice().order(ByteOrder.nativeOrder());
+            parts[p] = new Part(b, (int) first, (int) (last - first));
         }
+        return parts;
     }
 
     /** The array's elements from its first one on (a view's address includes its offset), over its native memory. */
@@ -137,5 +184,26 @@ final class VectorProjection {
         long span = 1 + (a.size(0) - 1) * a.stride(0) + (a.size(1) - 1) * a.stride(1);
         FloatPointer p = new FloatPointer(a.data().addressPointer());
         return p.position(0).limit(span).asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    private static synchronized ExecutorService pool() {
+        if (pool == null) {
+            pool = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), r -> {
+                Thread t = new Thread(r, "tarpo-vector-projection");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
+    }
+
+    /** OpenMP's rule: a positive {@code OMP_NUM_THREADS}, else every processor. */
+    static int threads(String ompNumThreads) {
+        try {
+            int t = ompNumThreads == null ? 0 : Integer.parseInt(ompNumThreads.trim());
+            return t > 0 ? t : Runtime.getRuntime().availableProcessors();
+        } catch (NumberFormatException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 }

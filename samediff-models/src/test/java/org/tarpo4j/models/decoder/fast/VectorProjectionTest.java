@@ -48,6 +48,23 @@ class VectorProjectionTest {
     }
 
     @Test
+    void aLargeWeightSplitOverThreadsGivesTheSameProduct() {
+        // 301 × 1000 floats (1.2 MB): split into three parts of 100, 100 and 101 rows, each its own buffer
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 1000).subi(0.5), w = Nd4j.rand(DataType.FLOAT, 301, 1000).subi(0.5);
+        INDArray y = Nd4j.rand(DataType.FLOAT, 3, 301);
+        double[][] expected = reference(x, w, y, 1.0, true);
+        new VectorProjection(x, w, y, 1.0, true, 3).run();
+        for (int r = 0; r < 3; r++) for (int j = 0; j < 301; j++) assertEquals(expected[r][j], y.getDouble(r, j), 1e-4, r + ", " + j);
+    }
+
+    @Test
+    void readsOpenMpsThreadCount() {
+        assertEquals(3, VectorProjection.threads("3"));
+        int all = Runtime.getRuntime().availableProcessors();
+        for (String unset : new String[]{null, "", "0", "-2", "four"}) assertEquals(all, VectorProjection.threads(unset), unset);
+    }
+
+    @Test
     void runsAgainOnNewContentsOfTheSameArrays() {
         INDArray x = Nd4j.rand(DataType.FLOAT, 3, 40), w = Nd4j.rand(DataType.FLOAT, 24, 40), y = Nd4j.create(DataType.FLOAT, 3, 24);
         VectorProjection p = new VectorProjection(x, w, y, 1.0, false);
