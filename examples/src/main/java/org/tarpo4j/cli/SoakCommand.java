@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         description = "Runs N training steps and reports the process's memory after every step (resident, peak resident "
                 + "and Java heap, as each step's memory/* metrics log them; ND4J's arrays count in the resident memory) and each step's time: "
                 + "one JSON line with the curves and their summary (growth after the warm-up; same_width: the growth between steps "
-                + "whose widest completion is the same, which a wide step cannot inflate; slowest step against the median). "
+                + "whose widest completion is the same, which a wide step cannot inflate; the slowest step from the warm-up step on against the median). "
                 + "Other --key value pairs override the config's keys, as train's do (e.g. --chunk_length 32).")
 final class SoakCommand implements Callable<Integer> {
     @Mixin
@@ -90,7 +90,8 @@ final class SoakCommand implements Callable<Integer> {
         }
         double atWarmup = rss.get(warmup - 1);
         double maxAfter = rss.subList(warmup - 1, rss.size()).stream().mapToDouble(Double::doubleValue).max().orElse(atWarmup);
-        double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        // from the warm-up step on, as memory: the first steps compile and allocate what later ones reuse
+        double[] sorted = seconds.subList(warmup - 1, seconds.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("steps", lines.size());

@@ -36,6 +36,20 @@ class SoakSummaryTest {
     }
 
     @Test
+    void theSlowestStepIsJudgedFromTheWarmupStepOn() {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            Map<String, Object> m = new java.util.HashMap<>(step(i, 800, 37));
+            m.put("time/rollout_s", i == 1 ? 20.0 : i == 7 ? 2.0 : 1.0);   // step 1 compiles; step 7 takes twice as long
+            lines.add(m);
+        }
+        Map<String, Object> s = SoakCommand.summary(lines, 3);
+        assertEquals(1.5, (double) s.get("median_step_s"), 1e-12);          // steps 3..9: six of 1.5 s, one of 2.5
+        assertEquals(2.5 / 1.5, (double) s.get("slowest_step_over_median"), 1e-12);
+        assertEquals(9, ((List<?>) s.get("step_s")).size());                 // the curve keeps every step
+    }
+
+    @Test
     void aLogWithoutWidthsHasNoEqualWidthFigure() {
         List<Map<String, Object>> lines = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {

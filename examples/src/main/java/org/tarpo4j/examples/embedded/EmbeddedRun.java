@@ -59,6 +59,9 @@ public final class EmbeddedRun {
         c.temperature = p.temperature();
         c.topK = 0;
         c.maxCompletionLength = p.maxCompletionLength();
+        // passes of at most 32 positions: a step's working set no longer follows its widest completion (README, "Memory
+        // over long runs"); the chunked gradient equals the one-pass one
+        c.chunkLength = 32;
         c.actionBias = p.actionBias();
         c.softTopK = p.softTopK();
         c.useLora = false;
