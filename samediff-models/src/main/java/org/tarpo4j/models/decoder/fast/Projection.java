@@ -4,16 +4,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code y = α x Wᵀ} ({@code + y} when accumulating), {@code x [N, in]}, {@code W [out, in]}, {@code y [N, out]}, bound
- * once. Two to {@value VectorProjection#ROWS} float32 rows go through {@link VectorProjection} (W read once, no
- * packing) when the JVM has the Vector API ({@code --add-modules jdk.incubator.vector}, as {@code ./tarpo} and the
- * tests start it): at 4 rows of the 0.5B shape 1.8–2.1 against 3.8–4.7 ms for the GEMM; one row stays a BLAS
- * matrix-vector product, which streams W faster than the kernel (0.75–0.94 against 3.4–3.9 ms). Without the Vector
- * API one row, and up to {@value FastDecoder#MATVEC_ROWS} rows of a matrix that stays in cache (at most
- * {@value #CACHED_BYTES} bytes), go through the matrix-vector form of {@code matmul} ({@code W · x_r}, rank-1
- * {@code x_r}), one per row: in M2.1 that is 4–7× faster than a GEMM of one row (measured: 1×256 by 8192×256, 0.19 vs
- * 1.3 ms) and still 1.5–6× faster at 2–4 rows of a small model; from 8 rows on the GEMM is as fast or faster. A large
- * matrix read once per row would be read from memory that many times (at the 1.5B shape, 4 rows of a 55 MB matrix):
- * there one GEMM reads it once.
+ * once, by the fastest path measured for its shape:
+ * <ul>
+ *   <li>2 to {@value VectorProjection#ROWS} float32 rows of at least {@value VectorProjection#MIN_INPUT} inputs, when
+ *   the JVM has the Vector API ({@code --add-modules jdk.incubator.vector}, as {@code ./tarpo} and the tests start
+ *   it): {@link VectorProjection}, W read once without packing (4 rows of the 0.5B shape: 1.8–2.1 against 3.8–4.7 ms
+ *   for the GEMM);</li>
+ *   <li>otherwise one row, and up to {@value FastDecoder#MATVEC_ROWS} rows of a matrix that stays in cache (at most
+ *   {@value #CACHED_BYTES} bytes): the matrix-vector form of {@code matmul} ({@code W · x_r}, rank-1 {@code x_r}), one
+ *   per row. In M2.1 that is 4–7× faster than a GEMM of one row (1×256 by 8192×256: 0.19 against 1.3 ms), still
+ *   1.5–6× faster at 2–4 rows of a small model, and at one row it streams W faster than the kernel (0.75–0.94 against
+ *   3.4–3.9 ms at 896 → 4864);</li>
+ *   <li>otherwise one GEMM: from 8 rows on it is as fast or faster, and a large matrix read once per row would be read
+ *   from memory that many times (at the 1.5B shape, 4 rows of a 55 MB matrix).</li>
+ * </ul>
  */
 final class Projection {
     /** A matrix up to this size is read from cache when it is read once per row. */
@@ -39,7 +43,7 @@ final class Projection {
     }
 
     Projection(INDArray x, INDArray w, INDArray y, double alpha, boolean accumulate) {
-        if (vectorKernel && x.size(0) > 1 && VectorProjection.fits(x, w, y)) {
+        if (vectorKernel && x.size(0) > 1 && x.size(1) >= VectorProjection.MIN_INPUT && VectorProjection.fits(x, w, y)) {
             vector = new VectorProjection(x, w, y, alpha, accumulate);
             ops = new BoundOp[0];
             return;
