@@ -62,6 +62,9 @@ final class Projection {
         }
     }
 
+    /** Whether this projection runs on the Vector API kernel (for tests). */
+    boolean vectorised() { return vector != null; }
+
     void run() {
         if (vector != null) vector.run();
         for (BoundOp op : ops) op.run();

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tarpo4j.layers.LoraConfig;
+import org.tarpo4j.layers.RopeScaling;
 import org.tarpo4j.layers.core.Init;
 import org.tarpo4j.layers.core.Parameters;
 import org.tarpo4j.layers.tarpo.ActionHeadRouter;
@@ -53,6 +54,18 @@ class FastDecoderTest {
                     compare(c, mode, lora, 64);
                 }
             }
+        }
+    }
+
+    @Test
+    void equalsTheGraphDecoderWhereTheVectorApiKernelRunsTheProjections() {
+        // hidden, attention and MLP widths of at least VectorProjection.MIN_INPUT: 4 rows take the kernel (LoRA's B stays BLAS)
+        ModelConfig wide = new ModelConfig("qwen2", 128, 2, 4, 2, 32, 256, 37, 1e-6, 10000.0, RopeScaling.NONE, 64,
+                true, true, false, false, 1, List.of(2), 0, "float32");
+        INDArray x = Nd4j.rand(DataType.FLOAT, PROMPTS.size(), wide.hiddenSize());
+        assertTrue(new Projection(x, Nd4j.rand(DataType.FLOAT, 256, wide.hiddenSize()), Nd4j.create(DataType.FLOAT, PROMPTS.size(), 256), false).vectorised());
+        for (LatentMode mode : List.of(LatentMode.GRPO, LatentMode.TARPO, LatentMode.HRPO)) {
+            for (boolean lora : new boolean[]{false, true}) compare(wide, mode, lora, 64);
         }
     }
 
