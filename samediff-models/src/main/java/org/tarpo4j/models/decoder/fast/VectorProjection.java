@@ -18,9 +18,9 @@ import java.util.concurrent.Executors;
  * {@code y = α x Wᵀ} ({@code + y} when accumulating) for up to {@value #ROWS} rows of float32, {@code x [N, in]},
  * {@code W [out, in]} row-major, {@code y [N, out]} of any strides: each row of W is read once and multiplied with
  * every row of x in SIMD registers (the JDK's Vector API). A decode step is a few rows against matrices of megabytes,
- * so it is bound by reading W: OpenBLAS's SGEMM first copies W into its packed layout (measured at 4 rows, 896 →
- * 4864: 63% of decode time in {@code sgemm_incopy}, 5.4 ms against 1.3 ms here; the 151,936-row head 167 against
- * 70 ms), and a matrix-vector product per row reads W once per row.
+ * so it is bound by reading W: OpenBLAS's SGEMM first copies W into its packed layout (63% of a 0.5B decode step at
+ * B = 4 in {@code sgemm_incopy}; the timings against the GEMM are {@link Projection}'s), and a matrix-vector product
+ * per row reads W once per row.
  *
  * <p>W's rows are split into parts, one per thread ({@code OMP_NUM_THREADS}, as ND4J's own ops; the caller's thread
  * takes the first) for a matrix of a megabyte or more, and in any case into parts under 1 GiB (a buffer's limit).
