@@ -55,7 +55,8 @@ final class SparkCluster {
     static synchronized SparkCluster connect(String master) {
         MasterUrl url = MasterUrl.parse(master);
         JavaOptions.requireOpened();
-        SparkConf conf = new SparkConf(); // spark.* system properties (spark-submit's, or -D) come first
+        // spark.* system properties (spark-submit's, or -D) come first; on this machine the web UI binds to 127.0.0.1 too
+        SparkConf conf = url.loopback() ? new LoopbackConf(true) : new SparkConf();
         conf.setMaster(url.url());
         conf.setIfMissing("spark.app.name", "tarpo4j");
         if (url.loopback()) {
