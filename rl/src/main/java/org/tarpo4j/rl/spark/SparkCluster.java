@@ -55,14 +55,10 @@ final class SparkCluster {
     static synchronized SparkCluster connect(String master) {
         MasterUrl url = MasterUrl.parse(master);
         JavaOptions.requireOpened();
-        // spark.* system properties (spark-submit's, or -D) come first; on this machine the web UI binds to 127.0.0.1 too
-        SparkConf conf = url.loopback() ? new LoopbackConf(true) : new SparkConf();
+        // spark.* system properties (spark-submit's, or -D) come first
+        SparkConf conf = url.loopback() ? LoopbackConf.withDefaults() : new SparkConf();
         conf.setMaster(url.url());
         conf.setIfMissing("spark.app.name", "tarpo4j");
-        if (url.loopback()) {
-            conf.setIfMissing("spark.driver.host", "127.0.0.1");
-            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-        }
         String omp = System.getenv("OMP_NUM_THREADS");
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", omp == null ? "1" : omp);
         conf.setIfMissing("spark.executor.extraJavaOptions", executorJavaOptions());

@@ -23,10 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DriverAddressTest {
     @Test
     void theConfAnswersLoopbackForTheUiAddressesAndKeepsItInSparksCopy() {
-        LoopbackConf conf = new LoopbackConf(false);
+        LoopbackConf conf = LoopbackConf.withDefaults();
         conf.set("spark.app.name", "copied");
         SparkConf copy = conf.clone(); // what SparkContext keeps
         assertEquals("copied", copy.get("spark.app.name"));
+        assertEquals("127.0.0.1", copy.get("spark.driver.bindAddress"));
         for (String name : List.of("SPARK_LOCAL_IP", "SPARK_PUBLIC_DNS")) {
             assertEquals(System.getenv().getOrDefault(name, "127.0.0.1"), copy.getenv(name), name);
         }
