@@ -22,9 +22,11 @@ import java.util.concurrent.Callable;
 
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = "Runs N training steps and reports the process's memory after every step (resident, peak resident "
-                + "and Java heap, as each step's memory/* metrics log them; ND4J's arrays count in the resident memory) and each step's time: "
-                + "one JSON line with the curves and their summary (growth after the warm-up; same_width: the growth between steps "
-                + "whose widest completion is the same, which a wide step cannot inflate; the slowest step from the warm-up step on against the median). "
+                + "and Java heap, as each step's memory/* metrics log them; ND4J's arrays count in the resident memory) and each step's time "
+                + "(wall, the process's CPU and the collector's, time/*): one JSON line with the curves and their summary (growth after "
+                + "the warm-up, of the step-end reading and of the peak; same_width: the growth between steps whose widest completion is "
+                + "the same, which a wide step cannot inflate; the slowest step from the warm-up step on against the median, with its CPU "
+                + "time over the median's and its collector time). "
                 + "Other --key value pairs override the config's keys, as train's do (e.g. --chunk_length 32).")
 final class SoakCommand implements Callable<Integer> {
     @Mixin
@@ -78,36 +80,66 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     /**
-     * The per-step curves and what they show: growth over the warm-up step's resident memory, the same at equal step
-     * width ({@link #sameWidthGrowth}), slowest step.
+     * The per-step curves and what they show: growth over the warm-up step's resident memory at step ends and of the
+     * high-water mark, the same at equal step width ({@link #sameWidthGrowth}), the slowest step with its CPU and
+     * collector time (whether it worked, paused or waited).
      */
     static Map<String, Object> summary(List<Map<String, Object>> lines, int warmup) {
         List<Double> rss = new ArrayList<>(), heap = new ArrayList<>(), seconds = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>(), gc = new ArrayList<>(); // absent from logs written before they were
         for (Map<String, Object> m : lines) {
             rss.add(number(m, "memory/rss_mb"));
             heap.add(number(m, "memory/heap_mb"));
             seconds.add(number(m, "time/rollout_s") + number(m, "time/reference_s") + number(m, "time/update_s"));
+            if (m.get("time/cpu_s") instanceof Number c) cpu.add(c.doubleValue());
+            if (m.get("time/gc_s") instanceof Number g) gc.add(g.doubleValue());
         }
-        double atWarmup = rss.get(warmup - 1);
-        double maxAfter = rss.subList(warmup - 1, rss.size()).stream().mapToDouble(Double::doubleValue).max().orElse(atWarmup);
-        // from the warm-up step on, as memory: the first steps compile and allocate what later ones reuse
-        double[] sorted = seconds.subList(warmup - 1, seconds.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        int from = warmup - 1; // from the warm-up step on, as memory: the first steps compile and allocate what later ones reuse
+        double atWarmup = rss.get(from);
+        double maxAfter = max(rss.subList(from, rss.size()));
+        double peakAtWarmup = number(lines.get(from), "memory/peak_rss_mb"), peak = number(lines.get(lines.size() - 1), "memory/peak_rss_mb");
+        double median = median(seconds.subList(from, seconds.size()));
+        int slowest = from;
+        for (int i = from; i < seconds.size(); i++) if (seconds.get(i) > seconds.get(slowest)) slowest = i;
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("steps", lines.size());
         s.put("warmup_step", warmup);
         s.put("rss_mb_at_warmup", atWarmup);
         s.put("max_rss_mb_after_warmup", maxAfter);
         s.put("rss_growth_after_warmup", maxAfter / atWarmup - 1);
-        s.put("peak_rss_mb", number(lines.get(lines.size() - 1), "memory/peak_rss_mb"));
+        // the high-water mark (VmHWM): what the process has needed at its most, within steps as well as at their ends
+        s.put("peak_rss_mb_at_warmup", peakAtWarmup);
+        s.put("peak_rss_mb", peak);
+        s.put("peak_rss_growth_after_warmup", peak / peakAtWarmup - 1);
         s.put("median_step_s", median);
-        s.put("slowest_step_over_median", Arrays.stream(sorted).max().orElse(median) / median);
+        s.put("slowest_step", slowest + 1);
+        s.put("slowest_step_over_median", seconds.get(slowest) / median);
+        if (cpu.size() == lines.size()) {
+            // near 1 while the wall time doubled: the step waited (the host, another process); near 2: it worked more
+            s.put("slowest_step_cpu_over_median", cpu.get(slowest) / median(cpu.subList(from, cpu.size())));
+        }
+        if (gc.size() == lines.size()) {
+            s.put("slowest_step_gc_s", gc.get(slowest));
+            s.put("max_gc_s", max(gc.subList(from, gc.size())));
+        }
         Map<String, Object> sameWidth = sameWidthGrowth(lines, warmup);
         if (sameWidth != null) s.put("same_width", sameWidth);
         s.put("rss_mb", rss);
         s.put("heap_mb", heap);
         s.put("step_s", seconds);
+        if (cpu.size() == lines.size()) s.put("cpu_s", cpu);
+        if (gc.size() == lines.size()) s.put("gc_s", gc);
         return s;
+    }
+
+    private static double max(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    }
+
+    private static double median(List<Double> xs) {
+        double[] sorted = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Occurrences of the common width averaged at each end of the run: one step's reading varies by a few percent. */

@@ -50,6 +50,39 @@ class SoakSummaryTest {
     }
 
     @Test
+    void thePeakGrowsFromTheHighWaterMarkAtTheWarmupStep() {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            Map<String, Object> m = new java.util.HashMap<>(step(i, 800, 37));
+            m.put("memory/peak_rss_mb", i < 4 ? 900.0 + i : i < 8 ? 1000.0 : 1050.0); // a high-water mark only rises
+            lines.add(m);
+        }
+        Map<String, Object> s = SoakCommand.summary(lines, 5);
+        assertEquals(1000.0, (double) s.get("peak_rss_mb_at_warmup"), 0);
+        assertEquals(1050.0, (double) s.get("peak_rss_mb"), 0);
+        assertEquals(0.05, (double) s.get("peak_rss_growth_after_warmup"), 1e-12);
+    }
+
+    @Test
+    void theSlowestStepComesWithItsCpuAndCollectorTime() {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            Map<String, Object> m = new java.util.HashMap<>(step(i, 800, 37));
+            m.put("time/update_s", i == 6 ? 2.0 : 0.5);      // step 6: 3.0 s against 1.5
+            m.put("time/cpu_s", i == 6 ? 1.6 : i == 4 ? 2.4 : 1.5); // it computed as much as the others: it waited
+            m.put("time/gc_s", i == 2 ? 0.9 : i == 6 ? 0.05 : 0.01);  // step 2's pause is before the warm-up step
+            lines.add(m);
+        }
+        Map<String, Object> s = SoakCommand.summary(lines, 3);
+        assertEquals(6, s.get("slowest_step"));
+        assertEquals(2.0, (double) s.get("slowest_step_over_median"), 1e-12);
+        assertEquals(1.6 / 1.5, (double) s.get("slowest_step_cpu_over_median"), 1e-12);
+        assertEquals(0.05, (double) s.get("slowest_step_gc_s"), 0);
+        assertEquals(0.05, (double) s.get("max_gc_s"), 0);
+        assertEquals(7, ((List<?>) s.get("cpu_s")).size());
+    }
+
+    @Test
     void aLogWithoutWidthsHasNoEqualWidthFigure() {
         List<Map<String, Object>> lines = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {

@@ -18,7 +18,8 @@ final class StepMetricsBuilder {
 
     static StepMetrics build(int step, double epoch, long numTokens, List<Completion> completions, double[] reward, Map<String, double[]> byName,
                              double[] advantages, TarpoConfig c, Map<String, Double> loss, double gradNorm, double lrFactor,
-                             boolean skipped, int skippedTotal, long rolloutNanos, long referenceNanos, long updateNanos) {
+                             boolean skipped, int skippedTotal, long rolloutNanos, long referenceNanos, long updateNanos,
+                              double cpuSeconds, double gcSeconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);
         m.put("epoch", epoch);
@@ -63,6 +64,9 @@ final class StepMetricsBuilder {
         m.put("time/rollout_s", rolloutNanos / 1e9);
         m.put("time/reference_s", referenceNanos / 1e9);
         m.put("time/update_s", updateNanos / 1e9);
+        // over the same span: what the process computed and how long the collector paused it (a slow step's cause)
+        if (!Double.isNaN(cpuSeconds)) m.put("time/cpu_s", cpuSeconds);
+        m.put("time/gc_s", gcSeconds);
         // what the process holds at the end of the step: a long run's memory curve is in its own log
         MemoryProbe memory = MemoryProbe.now();
         m.put("memory/rss_mb", memory.residentBytes() / 1e6);

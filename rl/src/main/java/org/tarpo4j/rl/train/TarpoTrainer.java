@@ -274,6 +274,7 @@ public final class TarpoTrainer implements AutoCloseable {
      */
     public StepMetrics trainStep() throws IOException {
         long t0 = System.nanoTime();
+        ProcessClock clock0 = ProcessClock.now();
         List<Problem> problems = sampler.next(config.promptsPerStep);
         List<int[]> promptIds = new ArrayList<>();
         for (Problem p : problems) promptIds.add(prompts.encode(p));
@@ -321,13 +322,15 @@ public final class TarpoTrainer implements AutoCloseable {
             }
             t3 = System.nanoTime();
         }
+        ProcessClock clock3 = ProcessClock.now();
         if (skipped) skippedSteps++;
         step++;
         NativeHeap.trim(); // the step's arrays are freed: their pages go back, so the next step's shapes start afresh
 
         numTokens += StepMetricsBuilder.tokens(promptIds, completions);
         StepMetrics metrics = StepMetricsBuilder.build(step, sampler.passes(), numTokens, completions, reward, byName, advantages,
-                config, lossMetrics, gradNorm, lrFactor, skipped, skippedSteps, t1 - t0, t2 - t1, t3 - t2);
+                config, lossMetrics, gradNorm, lrFactor, skipped, skippedSteps, t1 - t0, t2 - t1, t3 - t2,
+                clock3.cpuSecondsSince(clock0), clock3.gcSecondsSince(clock0));
         if (distributed != null) metrics = metrics.with(distributed.stepMetrics());
         log.write(metrics);
         if (config.logCompletionsSteps > 0 && step % config.logCompletionsSteps == 0) {

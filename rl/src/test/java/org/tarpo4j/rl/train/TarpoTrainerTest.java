@@ -182,9 +182,16 @@ class TarpoTrainerTest {
         for (String key : List.of("reward", "reward_std", "frac_reward_zero_std", "completions/mean_length", "completions/min_length",
                 "completions/max_length", "completions/clipped_ratio", "kl", "kl_route", "entropy", "route_entropy", "soft_ratio",
                 "effective_tokens", "clip_ratio/region_mean", "grad_norm", "learning_rate", "action_learning_rate",
-                "time/rollout_s", "time/reference_s", "time/update_s", "rewards/d_fraction/mean", "rewards/d_fraction/std",
+                "time/rollout_s", "time/reference_s", "time/update_s", "time/cpu_s", "time/gc_s", "rewards/d_fraction/mean", "rewards/d_fraction/std",
                 "num_tokens", "clip_ratio/low_mean", "clip_ratio/high_mean")) {
             assertTrue(lines.get(0).containsKey(key), "missing metric " + key);
+        }
+        for (var m : lines) { // CPU and collector time over the step's span: within what its wall time allows
+            double wall = ((Number) m.get("time/rollout_s")).doubleValue() + ((Number) m.get("time/reference_s")).doubleValue()
+                    + ((Number) m.get("time/update_s")).doubleValue();
+            double cpu = ((Number) m.get("time/cpu_s")).doubleValue(), gc = ((Number) m.get("time/gc_s")).doubleValue();
+            assertTrue(cpu > 0 && cpu <= Runtime.getRuntime().availableProcessors() * wall + 0.05, cpu + " s CPU in " + wall + " s");
+            assertTrue(gc >= 0 && gc <= wall + 0.01, gc + " s GC in " + wall + " s");
         }
         List<String> completions = new ArrayList<>(Files.readAllLines(tmp.resolve(MetricsLog.COMPLETIONS)));
         assertEquals(2 * 2 * 4, completions.size());
