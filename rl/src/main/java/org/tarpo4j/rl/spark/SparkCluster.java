@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Settings taken from {@code spark.*} system properties (as {@code spark-submit} and {@code -Dspark.x=y} set them)
  * win over the defaults here: the driver binds to 127.0.0.1 when the master is local or on this machine, executors
- * get {@code OMP_NUM_THREADS} and the Java options ({@code --add-opens}, the trainer's JavaCPP memory limits) unless
- * given, and {@value #EXECUTOR_WAIT} (seconds, default 120) bounds how long a step waits without any executor.
+ * get {@code OMP_NUM_THREADS} and the Java options ({@code --add-opens}, the trainer's collector, heap free ratios and
+ * JavaCPP memory limits) unless given, and {@value #EXECUTOR_WAIT} (seconds, default 120) bounds how long a step waits without any executor.
  */
 final class SparkCluster {
     /** Seconds to wait for a first executor, or for any executor while a job runs, before failing. */
@@ -109,6 +109,8 @@ final class SparkCluster {
      */
     private static String executorJavaOptions() {
         StringBuilder b = new StringBuilder(JavaOptions.addOpens());
+        String heap = JavaOptions.heapShape(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (!heap.isEmpty()) b.append(' ').append(heap);
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) b.append(" --add-modules=jdk.incubator.vector");
         for (String p : List.of("org.bytedeco.javacpp.maxbytes", "org.bytedeco.javacpp.maxphysicalbytes")) {
             String v = System.getProperty(p);
