@@ -19,7 +19,7 @@ final class StepMetricsBuilder {
     static StepMetrics build(int step, double epoch, long numTokens, List<Completion> completions, double[] reward, Map<String, double[]> byName,
                              double[] advantages, TarpoConfig c, Map<String, Double> loss, double gradNorm, double lrFactor,
                              boolean skipped, int skippedTotal, long rolloutNanos, long referenceNanos, long updateNanos,
-                              double cpuSeconds, double gcSeconds) {
+                             double cpuSeconds, double gcSeconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);
         m.put("epoch", epoch);
