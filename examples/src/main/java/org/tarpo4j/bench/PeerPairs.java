@@ -49,7 +49,7 @@ public final class PeerPairs {
                 r[i] = a / b;
                 both.add(List.of(a, b));
             }
-            ratio.put(k, median(r));
+            ratio.put(k, org.tarpo4j.examples.stats.Median.of(r));
             runs.put(k + "_tok_s", both);
         }
         double oursRss = 0, peerRss = 0;
@@ -63,12 +63,6 @@ public final class PeerPairs {
         out.put("ratio", ratio);
         out.put("runs", runs); // [ours, peer] per pair, in the order they ran
         return out;
-    }
-
-    static double median(double[] x) {
-        double[] s = x.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static JsonNode runJson(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {

@@ -4,6 +4,7 @@ import org.tarpo4j.examples.embedded.EmbeddedRun;
 import org.tarpo4j.examples.embedded.EmbeddedTask;
 import org.tarpo4j.examples.embedded.WarmStart;
 import org.tarpo4j.examples.embedded.EmbeddedLayout;
+import org.tarpo4j.examples.stats.Median;
 import org.tarpo4j.rl.train.MetricsLog;
 import org.tarpo4j.rl.train.TarpoConfig;
 import picocli.CommandLine.Command;
@@ -136,9 +137,7 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     private static double median(List<Double> xs) {
-        double[] sorted = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Median.of(xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Occurrences of the common width averaged at each end of the run: one step's reading varies by a few percent. */
